@@ -1,0 +1,46 @@
+/**
+ * Identifiers are UUIDv7 strings: unique without coordination across processes, and ordered by
+ * creation time, so that they serve as stable pagination cursors and as Kafka keys.
+ */
+declare const brand: unique symbol;
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type MonitorId = Brand<string, 'MonitorId'>;
+export type ChannelId = Brand<string, 'ChannelId'>;
+export type CheckId = Brand<string, 'CheckId'>;
+export type IncidentId = Brand<string, 'IncidentId'>;
+export type DeliveryId = Brand<string, 'DeliveryId'>;
+
+const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. */
+export function uuidv7(nowMs: number = Date.now()): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let ms = Math.floor(nowMs);
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
+    out += hex[bytes[i] ?? 0];
+  }
+  return out;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** True when `value` has the shape of an id this service hands out. */
+export function isId(value: string): boolean {
+  return UUID.test(value);
+}
+
+export const newMonitorId = (): MonitorId => uuidv7() as MonitorId;
+export const newChannelId = (): ChannelId => uuidv7() as ChannelId;
+export const newCheckId = (): CheckId => uuidv7() as CheckId;
+export const newIncidentId = (): IncidentId => uuidv7() as IncidentId;
+export const newDeliveryId = (): DeliveryId => uuidv7() as DeliveryId;
