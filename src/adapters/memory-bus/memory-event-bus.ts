@@ -1,0 +1,252 @@
+import type { PayloadOf, Topic } from '../../domain/events.js';
+import { hash32 } from '../../domain/schedule.js';
+import type {
+  BatchHandler,
+  BusMessage,
+  EventBus,
+  SubscribeOptions,
+  Subscription,
+} from '../../ports/event-bus.js';
+import { PartitionLoop, type Member, type PartitionHost } from './partition-loop.js';
+
+export interface MemoryEventBusOptions {
+  /** Partitions per (topic, group): the unit of per-key order and of parallel handler calls. */
+  readonly partitions?: number;
+  /** Delay before the first redelivery of a failed batch; it doubles per attempt up to 5 s. */
+  readonly retryBackoffMs?: number;
+  /** Default linger of every subscription (see `MemorySubscribeOptions.maxWaitMs`). */
+  readonly maxWaitMs?: number;
+  /** Told of every handler failure; the batch is redelivered after the backoff whatever it does. */
+  readonly onHandlerError?: (error: unknown, context: HandlerErrorContext) => void;
+}
+
+export interface HandlerErrorContext {
+  readonly topic: string;
+  readonly group: string;
+  readonly batchSize: number;
+  /** 1 for the first failure of this batch. */
+  readonly attempt: number;
+}
+
+export interface MemorySubscribeOptions extends SubscribeOptions {
+  /**
+   * Linger: a partition holding fewer than `maxBatchSize` messages waits up to this long for more
+   * before calling the handler, so that batch consumers (the recorder) get fuller batches at a
+   * small cost in latency. Default: the bus's `maxWaitMs` (0: no wait).
+   */
+  readonly maxWaitMs?: number;
+}
+
+/**
+ * The in-process EventBus. Beyond the port it offers a per-subscription linger and `drain`.
+ *
+ * Semantics, chosen to match Kafka's so that the same role code runs on both:
+ * - Topics exist on first use. Each (topic, group) has `partitions` FIFO queues; a message goes
+ *   to queue `hash32(key) % partitions`, and each queue is processed by one loop.
+ * - Subscribing twice with the same group joins the group: its partitions are shared among the
+ *   members (partition i is served by member i mod n, reassigned when members come and go); every
+ *   message is handled by one member. When the last member of a group closes, the group ends and
+ *   whatever it had not yet handled is dropped: nothing in memory outlives the process anyway, so
+ *   a later subscription with that group starts from the messages published after it.
+ * - Values are handed over by reference, not copied; handlers must treat them as immutable (they
+ *   are `readonly` by type).
+ */
+export interface MemoryEventBus extends EventBus {
+  subscribe<T extends Topic>(
+    topic: T,
+    group: string,
+    handler: BatchHandler<PayloadOf<T>>,
+    options?: MemorySubscribeOptions,
+  ): Promise<Subscription>;
+  /**
+   * Resolves true once every message published so far (and every message those handlers
+   * published meanwhile) has been handled or dropped with its group; false after `timeoutMs`.
+   * For an orderly shutdown (stop producers, drain, stop consumers) and for tests.
+   */
+  drain(timeoutMs?: number): Promise<boolean>;
+}
+
+export type MemoryBusErrorCode = 'BUS_CLOSED' | 'BUS_INVALID_OPTIONS';
+
+export class MemoryBusError extends Error {
+  readonly code: MemoryBusErrorCode;
+  constructor(code: MemoryBusErrorCode, message: string) {
+    super(message);
+    this.name = 'MemoryBusError';
+    this.code = code;
+  }
+}
+
+const DEFAULTS = {
+  partitions: 8,
+  retryBackoffMs: 100,
+  maxRetryBackoffMs: 5_000,
+  maxWaitMs: 0,
+  maxBatchSize: 500,
+  drainTimeoutMs: 10_000,
+} as const;
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+interface Group {
+  readonly topic: string;
+  readonly name: string;
+  readonly members: Member[];
+  readonly partitions: PartitionLoop[];
+}
+
+export function createMemoryEventBus(options: MemoryEventBusOptions = {}): MemoryEventBus {
+  const partitionCount = options.partitions ?? DEFAULTS.partitions;
+  const retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
+  const defaultMaxWaitMs = options.maxWaitMs ?? DEFAULTS.maxWaitMs;
+  const invalid =
+    integerProblem('partitions', partitionCount, 1) ??
+    numberProblem('retryBackoffMs', retryBackoffMs) ??
+    numberProblem('maxWaitMs', defaultMaxWaitMs);
+  if (invalid !== undefined) throw invalid;
+  const onHandlerError = options.onHandlerError;
+
+  /** Topic → its groups, as an array because publish walks it for every message. */
+  const topics = new Map<string, Group[]>();
+  let closed = false;
+  /** Messages (one per group copy) published and not yet handled or dropped. */
+  let pending = 0;
+  let drainWaiters: (() => void)[] = [];
+
+  const settle = (count: number): void => {
+    pending -= count;
+    if (pending === 0 && drainWaiters.length > 0) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  };
+
+  const createGroup = (topic: string, name: string): Group => {
+    const members: Member[] = [];
+    const host: PartitionHost = {
+      memberFor: (partition) => members[partition % Math.max(1, members.length)],
+      retryDelayMs: (attempt) =>
+        Math.min(DEFAULTS.maxRetryBackoffMs, retryBackoffMs * 2 ** (attempt - 1)),
+      settled: settle,
+      handlerFailed: (error, batchSize, attempt) => {
+        try {
+          onHandlerError?.(error, { topic, group: name, batchSize, attempt });
+        } catch {
+          // A failing observer must not stop the partition's loop.
+        }
+      },
+    };
+    const partitions = Array.from({ length: partitionCount }, (_, i) => new PartitionLoop(i, host));
+    return { topic, name, members, partitions };
+  };
+
+  const leave = async (group: Group, member: Member): Promise<void> => {
+    const at = group.members.indexOf(member);
+    if (at === -1) return;
+    group.members.splice(at, 1);
+    if (group.members.length > 0) {
+      // The remaining members take over this member's partitions at their next batch.
+      await Promise.all(group.partitions.map((p) => p.callFinished(member)));
+      return;
+    }
+    const groups = topics.get(group.topic) ?? [];
+    const rest = groups.filter((g) => g !== group);
+    if (rest.length > 0) topics.set(group.topic, rest);
+    else topics.delete(group.topic);
+    await Promise.all(group.partitions.map((p) => p.stop()));
+  };
+
+  const subscriptions = new Set<() => Promise<void>>();
+
+  return {
+    publish<T extends Topic>(
+      topic: T,
+      messages: readonly BusMessage<PayloadOf<T>>[],
+    ): Promise<void> {
+      if (closed) return Promise.reject(closedError());
+      const groups = topics.get(topic);
+      if (groups === undefined || messages.length === 0) return RESOLVED;
+      for (const message of messages) {
+        const p = partitionCount === 1 ? 0 : hash32(message.key) % partitionCount;
+        for (const group of groups) group.partitions[p]?.push(message);
+      }
+      pending += messages.length * groups.length;
+      return RESOLVED;
+    },
+
+    subscribe<T extends Topic>(
+      topic: T,
+      group: string,
+      handler: BatchHandler<PayloadOf<T>>,
+      subscribeOptions: MemorySubscribeOptions = {},
+    ): Promise<Subscription> {
+      if (closed) return Promise.reject(closedError());
+      const maxBatchSize = subscribeOptions.maxBatchSize ?? DEFAULTS.maxBatchSize;
+      const maxWaitMs = subscribeOptions.maxWaitMs ?? defaultMaxWaitMs;
+      const invalid =
+        integerProblem('maxBatchSize', maxBatchSize, 1) ?? numberProblem('maxWaitMs', maxWaitMs);
+      if (invalid !== undefined) return Promise.reject(invalid);
+      const member: Member = {
+        handler: handler as BatchHandler<unknown>,
+        maxBatchSize,
+        maxWaitMs,
+      };
+      const groups = topics.get(topic) ?? [];
+      let target = groups.find((g) => g.name === group);
+      if (target === undefined) {
+        target = createGroup(topic, group);
+        topics.set(topic, [...groups, target]);
+      }
+      target.members.push(member);
+      const joined = target;
+      let closing: Promise<void> | undefined;
+      const close = (): Promise<void> => {
+        closing ??= leave(joined, member).finally(() => subscriptions.delete(close));
+        return closing;
+      };
+      subscriptions.add(close);
+      return Promise.resolve({ close });
+    },
+
+    ping(): Promise<void> {
+      return closed ? Promise.reject(closedError()) : RESOLVED;
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      await Promise.all([...subscriptions].map((close) => close()));
+    },
+
+    drain(timeoutMs: number = DEFAULTS.drainTimeoutMs): Promise<boolean> {
+      if (pending === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          drainWaiters = drainWaiters.filter((w) => w !== done);
+          resolve(false);
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        drainWaiters.push(done);
+      });
+    },
+  };
+}
+
+function closedError(): MemoryBusError {
+  return new MemoryBusError('BUS_CLOSED', 'the event bus is closed');
+}
+
+function integerProblem(name: string, value: number, min: number): MemoryBusError | undefined {
+  return Number.isInteger(value) && value >= min
+    ? undefined
+    : new MemoryBusError('BUS_INVALID_OPTIONS', `${name} must be an integer >= ${min}`);
+}
+
+function numberProblem(name: string, value: number): MemoryBusError | undefined {
+  return Number.isFinite(value) && value >= 0
+    ? undefined
+    : new MemoryBusError('BUS_INVALID_OPTIONS', `${name} must be a number >= 0`);
+}
