@@ -1,0 +1,159 @@
+import type { CheckResult } from '../../domain/check.js';
+import type { MonitorId } from '../../domain/ids.js';
+import {
+  BUCKETS,
+  addToHistogram,
+  quantile,
+  type SparseHistogram,
+} from '../../domain/latency-histogram.js';
+import { WINDOW_MS, type UptimeSummary, type UptimeWindow } from '../../domain/uptime.js';
+import { HISTOGRAM_MERGE_FUNCTION, lazyStatement, type SqliteDatabase } from './database.js';
+import { addEncodedHistogram, encodeHistogram, sparseOf } from './histogram-codec.js';
+
+export type RollupLevel = 'minute' | 'hour' | 'day';
+
+export const LEVEL_MS: Readonly<Record<RollupLevel, number>> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
+
+const LEVELS: readonly RollupLevel[] = ['minute', 'hour', 'day'];
+
+/** The finest level kept for the whole of each window (see the retention horizons). */
+const WINDOW_LEVEL: Readonly<Record<UptimeWindow, RollupLevel>> = {
+  '1h': 'minute',
+  '24h': 'minute',
+  '7d': 'hour',
+  '30d': 'hour',
+  '90d': 'day',
+};
+
+export interface RollupRepository {
+  /** Counts newly recorded results (never a duplicate) into their minute, hour and day rows. */
+  add(results: readonly CheckResult[], checkedAtMs: readonly number[]): void;
+  summary(monitorId: MonitorId, window: UptimeWindow, nowMs: number): UptimeSummary;
+}
+
+interface Aggregate {
+  readonly monitorId: string;
+  readonly level: RollupLevel;
+  readonly bucketStart: number;
+  checks: number;
+  failures: number;
+  latencySum: number;
+  readonly histogram: SparseHistogram;
+}
+
+interface RollupRow {
+  readonly checks: number;
+  readonly failures: number;
+  readonly latency_sum: number;
+  readonly histogram: Buffer;
+}
+
+/**
+ * Per-monitor roll-ups by minute, hour and day: checks, failures, and the latency sum and
+ * histogram of the checks that were not `down` (a refused connection or a timeout says nothing
+ * about how fast the service answers, so latency describes available checks only).
+ *
+ * A window is answered from whole buckets: those starting at or after `nowMs - window` floored to
+ * the bucket size, up to `nowMs`. So a window may include up to one extra bucket at its start
+ * (one minute for 1h and 24h, one hour for 7d and 30d, one day for 90d); percentiles come from the
+ * merged log-scale histogram and are within 5 % of the exact values.
+ */
+export function createRollupRepository(db: SqliteDatabase): RollupRepository {
+  // The histogram merge runs inside the upsert: one statement per row, no read back into JS.
+  const upsert = lazyStatement<[string, string, number, number, number, number, Buffer]>(
+    db,
+    `INSERT INTO rollups (monitor_id, level, bucket_start, checks, failures, latency_sum, histogram)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (monitor_id, level, bucket_start) DO UPDATE SET
+       checks = checks + excluded.checks,
+       failures = failures + excluded.failures,
+       latency_sum = latency_sum + excluded.latency_sum,
+       histogram = ${HISTOGRAM_MERGE_FUNCTION}(histogram, excluded.histogram)`,
+  );
+  const select = lazyStatement<[string, string, number, number], RollupRow>(
+    db,
+    `SELECT checks, failures, latency_sum, histogram FROM rollups
+     WHERE monitor_id = ? AND level = ? AND bucket_start >= ? AND bucket_start <= ?`,
+  );
+
+  return {
+    add: (results, checkedAtMs) => {
+      const aggregates = new Map<string, Aggregate>();
+      results.forEach((result, i) => {
+        const at = checkedAtMs[i] ?? Date.parse(result.checkedAt);
+        const down = result.status === 'down';
+        for (const level of LEVELS) {
+          const size = LEVEL_MS[level];
+          const bucketStart = Math.floor(at / size) * size;
+          const key = `${result.monitorId}|${level}|${bucketStart}`;
+          let aggregate = aggregates.get(key);
+          if (aggregate === undefined) {
+            aggregate = {
+              monitorId: result.monitorId,
+              level,
+              bucketStart,
+              checks: 0,
+              failures: 0,
+              latencySum: 0,
+              histogram: {},
+            };
+            aggregates.set(key, aggregate);
+          }
+          aggregate.checks += 1;
+          if (down) {
+            aggregate.failures += 1;
+          } else {
+            aggregate.latencySum += result.latencyMs;
+            addToHistogram(aggregate.histogram, result.latencyMs);
+          }
+        }
+      });
+      const statement = upsert();
+      for (const a of aggregates.values()) {
+        statement.run(
+          a.monitorId,
+          a.level,
+          a.bucketStart,
+          a.checks,
+          a.failures,
+          a.latencySum,
+          encodeHistogram(a.histogram),
+        );
+      }
+    },
+
+    summary: (monitorId, window, nowMs) => {
+      const level = WINDOW_LEVEL[window];
+      const size = LEVEL_MS[level];
+      const from = Math.floor((nowMs - WINDOW_MS[window]) / size) * size;
+      let checks = 0;
+      let failures = 0;
+      let latencySum = 0;
+      const dense = new Float64Array(BUCKETS);
+      for (const row of select().all(monitorId, level, from, nowMs)) {
+        checks += row.checks;
+        failures += row.failures;
+        latencySum += row.latency_sum;
+        addEncodedHistogram(dense, row.histogram);
+      }
+      const available = checks - failures;
+      const histogram = sparseOf(dense);
+      return {
+        window,
+        uptime: checks === 0 ? null : available / checks,
+        checks,
+        failures,
+        latencyMs: {
+          avg: available === 0 ? null : Math.round((latencySum / available) * 10) / 10,
+          p50: quantile(histogram, 0.5),
+          p95: quantile(histogram, 0.95),
+          p99: quantile(histogram, 0.99),
+        },
+      };
+    },
+  };
+}
