@@ -1,0 +1,129 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { Logger } from '../ports/logger.js';
+import type { StatusCache } from '../ports/status-cache.js';
+import type { Store } from '../ports/store.js';
+import { createApiServices } from '../roles/api/api-services.js';
+import { createBearerAuth } from './auth.js';
+import { installBodyParsers } from './body-parsers.js';
+import { installErrorHandler, notFoundHandler } from './error-handler.js';
+import { channelRoutes } from './routes/channels.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { monitorRoutes } from './routes/monitors.js';
+import { operationRoutes, type Readiness } from './routes/operations.js';
+import { ApiErrorSchema } from './schemas/common.js';
+import { validatorCompiler } from './validator-compiler.js';
+
+export interface HttpServerDeps {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly cache: StatusCache;
+  readonly logger: Logger;
+  readonly readiness: Readiness;
+  /** The Prometheus exposition, rendered by whoever owns the registry. */
+  readonly renderMetrics: () => Promise<{ contentType: string; body: string }>;
+  /** Wakes an alerter in this process when the API enqueues a delivery. */
+  readonly onDeliveryEnqueued?: () => void;
+  readonly clock?: Clock;
+}
+
+export interface HttpServerOptions {
+  /** The bearer token of every `/api/v1` route (and of `/metrics` unless it is public). */
+  readonly adminToken: string;
+  readonly metricsPublic: boolean;
+  /** false: only `/healthz`, `/readyz` and `/metrics` (processes without the api role). */
+  readonly apiEnabled: boolean;
+  /** Take the client address from X-Forwarded-For; only behind a proxy you run. Default false. */
+  readonly trustProxy?: boolean;
+}
+
+export const API_PREFIX = '/api/v1';
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The HTTP face of a process, ready to `listen` (or to `inject` in tests). */
+export async function createHttpServer(
+  deps: HttpServerDeps,
+  options: HttpServerOptions,
+): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock;
+  const { logger } = deps;
+  const auth = createBearerAuth({ token: options.adminToken, clock });
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  installBodyParsers(app);
+  installErrorHandler(app, logger);
+  app.addSchema(ApiErrorSchema);
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  if (options.apiEnabled) await app.register(swagger, openApiOptions());
+  await app.register(operationRoutes, {
+    readiness: deps.readiness,
+    renderMetrics: deps.renderMetrics,
+    metricsAuth: options.metricsPublic ? undefined : auth,
+    openApi: options.apiEnabled,
+  });
+
+  if (options.apiEnabled) {
+    const services = createApiServices({
+      store: deps.store,
+      bus: deps.bus,
+      cache: deps.cache,
+      clock,
+      logger,
+      onDeliveryEnqueued: deps.onDeliveryEnqueued,
+    });
+    await app.register(
+      async (api) => {
+        api.addHook('onRequest', auth);
+        // Unknown routes under the API need the token too, so they reveal nothing.
+        api.setNotFoundHandler(notFoundHandler);
+        await api.register(monitorRoutes, { services });
+        await api.register(incidentRoutes, { services });
+        await api.register(channelRoutes, { services });
+      },
+      { prefix: API_PREFIX },
+    );
+  }
+
+  await app.ready();
+  return app;
+}
+
+function openApiOptions(): Parameters<typeof swagger>[1] {
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Uptime',
+        version: '1',
+        description: 'Website uptime monitoring: monitors, status, history, incidents and alerts.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  };
+}
