@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../../src/api/http-server.js';
 import type { MonitorId } from '../../src/domain/ids.js';
 import type { Incident } from '../../src/domain/incident.js';
+import type { Monitor } from '../../src/domain/monitor.js';
 import {
   evaluate,
   type MonitorState,
@@ -121,6 +123,20 @@ export const monitorBody = (overrides: Record<string, unknown> = {}): Record<str
   url: 'https://example.com/health',
   ...overrides,
 });
+
+/** Creates a monitor through the API and returns it, failing the test on anything but 201. */
+export async function createMonitor(
+  api: TestApp,
+  overrides: Record<string, unknown> = {},
+): Promise<Monitor> {
+  const response = await api.call({
+    method: 'POST',
+    url: '/api/v1/monitors',
+    body: monitorBody(overrides),
+  });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json<Monitor>();
+}
 
 /** The status machine applied in arrival order, as the recorder would. */
 export const simpleEvaluator: BatchEvaluator = (fresh, _duplicates, targets) => {

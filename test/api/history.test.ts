@@ -3,15 +3,14 @@ import { test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
 import type { CheckResult } from '../../src/domain/check.js';
 import type { Incident } from '../../src/domain/incident.js';
-import type { Monitor } from '../../src/domain/monitor.js';
 import { makeResult } from '../support/factories.js';
-import { createTestApp, errorOf, monitorBody, simpleEvaluator, type TestApp } from './helpers.js';
+import { createMonitor, createTestApp, errorOf, simpleEvaluator } from './helpers.js';
 
 const MINUTE = 60_000;
 
 async function seeded(t: Parameters<typeof createTestApp>[0]) {
   const api = await createTestApp(t);
-  const monitor = await createMonitor(api, 'seeded');
+  const monitor = await createMonitor(api, { name: 'seeded' });
   const now = Date.now();
   // Oldest first: up, up, down (incident opens), up (it resolves), down (another opens).
   const statuses = ['up', 'up', 'down', 'up', 'down'] as const;
@@ -31,15 +30,6 @@ async function seeded(t: Parameters<typeof createTestApp>[0]) {
   return { api, monitor, results, now };
 }
 
-async function createMonitor(api: TestApp, name: string): Promise<Monitor> {
-  const response = await api.call({
-    method: 'POST',
-    url: '/api/v1/monitors',
-    body: monitorBody({ name }),
-  });
-  return response.json<Monitor>();
-}
-
 void test('GET status answers the current status, since, and the latest check', async (t) => {
   const { api, monitor, results } = await seeded(t);
   const response = await api.call({ method: 'GET', url: `/api/v1/monitors/${monitor.id}/status` });
@@ -52,7 +42,7 @@ void test('GET status answers the current status, since, and the latest check', 
     lastCheck: last,
   });
 
-  const fresh = await createMonitor(api, 'fresh');
+  const fresh = await createMonitor(api, { name: 'fresh' });
   const pending = await api.call({ method: 'GET', url: `/api/v1/monitors/${fresh.id}/status` });
   assert.deepEqual(
     { ...pending.json<object>(), since: undefined },
@@ -148,7 +138,7 @@ void test('GET uptime summarises a window; a bad window is 400', async (t) => {
   assert.equal(bad.statusCode, 400);
   assert.equal(errorOf(bad).details[0]?.path, '/window');
 
-  const empty = await createMonitor(api, 'no checks');
+  const empty = await createMonitor(api, { name: 'no checks' });
   const none = await api.call({
     method: 'GET',
     url: `/api/v1/monitors/${empty.id}/uptime?window=1h`,
@@ -164,7 +154,7 @@ void test('GET uptime summarises a window; a bad window is 400', async (t) => {
 
 void test('GET /incidents lists newest first, filters by monitor and state, pages', async (t) => {
   const { api, monitor } = await seeded(t);
-  const other = await createMonitor(api, 'other');
+  const other = await createMonitor(api, { name: 'other' });
   await api.store.recordBatch([makeResult(other.id, { status: 'down' })], simpleEvaluator);
 
   const all = await api.call({ method: 'GET', url: '/api/v1/incidents' });

@@ -5,7 +5,16 @@ import { createTestApp, errorOf } from './helpers.js';
 interface OpenApiDoc {
   openapi: string;
   components: { securitySchemes: Record<string, { type: string; scheme: string }> };
-  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses: Record<string, unknown>;
+        parameters?: { in: string; name: string; required: boolean }[];
+      }
+    >
+  >;
 }
 
 void test('/healthz answers 200 without a token', async (t) => {
@@ -96,10 +105,22 @@ void test('/openapi.json is an OpenAPI 3.1 document of every route, without auth
       const success = Object.keys(operation.responses).filter((code) => code.startsWith('2'));
       assert.equal(success.length, 1, `${method} ${path} documents its answer`);
       if (path.startsWith('/api/v1')) {
-        assert.deepEqual(operation.responses['4XX'], {
-          description: 'Default Response',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
-        });
+        for (const range of ['4XX', '5XX']) {
+          assert.deepEqual(
+            (operation.responses[range] as { content: unknown }).content,
+            { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+            `${method} ${path} ${range}`,
+          );
+        }
+      }
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'query') {
+          assert.equal(
+            parameter.required,
+            false,
+            `${method} ${path} ?${parameter.name} is optional`,
+          );
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { API_ERROR_STATUS, type ApiErrorCode } from '../../roles/api/api-errors.js';
+import { PAGE_LIMIT } from '../../roles/api/paging.js';
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -15,7 +16,9 @@ export const Id = Type.String({ format: 'uuid' });
 /** An id that does not have the shape of one is a 404, like an unknown one. */
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 100 });
+export const Limit = Type.Optional(
+  Type.Integer({ minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default }),
+);
 export const Cursor = Type.String({
   minLength: 1,
   maxLength: 512,
@@ -60,7 +63,11 @@ export const ApiErrorSchema = Type.Object(
 );
 export type ApiErrorBody = Static<typeof ApiErrorSchema>;
 
-const ApiErrorRef = Type.Unsafe<ApiErrorBody>(Type.Ref('ApiError'));
+const errorRef = (description: string) =>
+  Type.Unsafe<ApiErrorBody>({ $ref: 'ApiError', description });
 
 /** Error responses for a route's documentation and serialisation. */
-export const errorResponses = { '4xx': ApiErrorRef, '5xx': ApiErrorRef } as const;
+export const errorResponses = {
+  '4xx': errorRef('refused; error.code says why'),
+  '5xx': errorRef('internal error'),
+} as const;

@@ -140,7 +140,7 @@ export const ResultsQuery = Type.Object(
 export const ResultList = Type.Object({ items: Type.Array(CheckResultSchema) });
 
 export const UptimeQuery = Type.Object(
-  { window: StringEnum(UPTIME_WINDOWS, { default: '24h' }) },
+  { window: Type.Optional(StringEnum(UPTIME_WINDOWS, { default: '24h' })) },
   { additionalProperties: false },
 );
 

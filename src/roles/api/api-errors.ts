@@ -1,4 +1,3 @@
-import { StoreError } from '../../ports/store.js';
 import type { FieldError } from '../../domain/validation.js';
 
 /**
@@ -45,17 +44,3 @@ export const validationFailed = (details: readonly FieldError[]): ApiError =>
       : 'the request is not valid',
     details,
   );
-
-/** Runs a paged store read, turning a bad cursor into a 400 on `/cursor`. */
-export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof StoreError && error.code === 'STORE_CURSOR_INVALID') {
-      throw validationFailed([
-        { path: '/cursor', message: 'is not a cursor from a previous page' },
-      ]);
-    }
-    throw error;
-  }
-}

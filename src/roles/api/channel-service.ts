@@ -10,8 +10,9 @@ import type { Delivery, NotificationPayload } from '../../domain/notification.js
 import type { FieldError } from '../../domain/validation.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
-import type { NewDelivery, Page, PageQuery, Store } from '../../ports/store.js';
-import { notFound, validationFailed, withCursor } from './api-errors.js';
+import type { NewDelivery, Page, Store } from '../../ports/store.js';
+import { notFound, validationFailed } from './api-errors.js';
+import { pageLimit, withCursor, type PageRequest } from './paging.js';
 
 export interface ChannelDraft {
   readonly name: string;
@@ -53,12 +54,12 @@ export interface ChannelServiceDeps {
 export interface ChannelService {
   create(draft: ChannelDraft): Promise<PublicChannel>;
   get(id: string): Promise<PublicChannel>;
-  list(query: PageQuery): Promise<Page<PublicChannel>>;
+  list(query: PageRequest): Promise<Page<PublicChannel>>;
   update(id: string, patch: ChannelPatch): Promise<PublicChannel>;
   delete(id: string): Promise<void>;
   /** Enqueues a `test` delivery to the channel; the alerter sends it. */
   test(id: string): Promise<DeliveryView>;
-  deliveries(id: string, query: PageQuery): Promise<Page<DeliveryView>>;
+  deliveries(id: string, query: PageRequest): Promise<Page<DeliveryView>>;
 }
 
 export function createChannelService(deps: ChannelServiceDeps): ChannelService {
@@ -102,7 +103,9 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
     },
 
     async list(query) {
-      const page = await withCursor(() => store.listChannels(query));
+      const page = await withCursor(() =>
+        store.listChannels({ limit: pageLimit(query.limit), cursor: query.cursor }),
+      );
       return { items: page.items.map(publicChannel), nextCursor: page.nextCursor };
     },
 
@@ -167,7 +170,9 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
 
     async deliveries(id, query) {
       const channel = await load(id);
-      const page = await withCursor(() => store.listDeliveries(channel.id, query));
+      const page = await withCursor(() =>
+        store.listDeliveries(channel.id, { limit: pageLimit(query.limit), cursor: query.cursor }),
+      );
       return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
     },
   };

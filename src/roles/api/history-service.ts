@@ -4,19 +4,18 @@ import type { Incident, IncidentState } from '../../domain/incident.js';
 import type { UptimeSummary, UptimeWindow } from '../../domain/uptime.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Page, Store } from '../../ports/store.js';
-import { notFound, validationFailed, withCursor } from './api-errors.js';
+import { notFound, validationFailed } from './api-errors.js';
+import { pageLimit, withCursor, type PageRequest } from './paging.js';
 
 export interface ResultsQuery {
   /** ISO 8601, inclusive. */
   readonly since?: string | undefined;
   /** ISO 8601, exclusive. */
   readonly until?: string | undefined;
-  readonly limit: number;
+  readonly limit?: number | undefined;
 }
 
-export interface IncidentsQuery {
-  readonly limit: number;
-  readonly cursor?: string | undefined;
+export interface IncidentsQuery extends PageRequest {
   readonly monitorId?: string | undefined;
   readonly state?: IncidentState | undefined;
 }
@@ -30,8 +29,8 @@ export interface HistoryServiceDeps {
 export interface HistoryService {
   /** Newest first. */
   results(monitorId: string, query: ResultsQuery): Promise<CheckResult[]>;
-  /** The window ends now. */
-  uptime(monitorId: string, window: UptimeWindow): Promise<UptimeSummary>;
+  /** The window ends now; 24h when not given. */
+  uptime(monitorId: string, window?: UptimeWindow): Promise<UptimeSummary>;
   /** Newest first. */
   incidents(query: IncidentsQuery): Promise<Page<Incident>>;
 }
@@ -53,11 +52,11 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
       if (since !== undefined && until !== undefined && since >= until) {
         throw validationFailed([{ path: '/until', message: 'must be after since' }]);
       }
-      return store.listResults(await existing(id), { since, until, limit: query.limit });
+      return store.listResults(await existing(id), { since, until, limit: pageLimit(query.limit) });
     },
 
     async uptime(id, window) {
-      return store.uptime(await existing(id), window, clock.now());
+      return store.uptime(await existing(id), window ?? '24h', clock.now());
     },
 
     async incidents(query) {
@@ -67,7 +66,7 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
       }
       return withCursor(() =>
         store.listIncidents({
-          limit: query.limit,
+          limit: pageLimit(query.limit),
           cursor: query.cursor,
           monitorId: query.monitorId as MonitorId | undefined,
           state: query.state,

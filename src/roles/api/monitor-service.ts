@@ -14,7 +14,8 @@ import type { EventBus } from '../../ports/event-bus.js';
 import type { Logger } from '../../ports/logger.js';
 import type { StatusCache } from '../../ports/status-cache.js';
 import type { Page, Store } from '../../ports/store.js';
-import { notFound, validationFailed, withCursor } from './api-errors.js';
+import { notFound, validationFailed } from './api-errors.js';
+import { pageLimit, withCursor, type PageRequest } from './paging.js';
 import type { StatusService } from './status-service.js';
 
 /** Settings as a client sends them: channel ids are plain strings until checked. */
@@ -25,9 +26,7 @@ export type MonitorPatch = {
 };
 export type MonitorDraft = MonitorPatch & { readonly name: string; readonly url: string };
 
-export interface MonitorListQuery {
-  readonly limit: number;
-  readonly cursor?: string | undefined;
+export interface MonitorListQuery extends PageRequest {
   readonly status?: MonitorStatus | undefined;
   readonly tag?: string | undefined;
 }
@@ -156,7 +155,7 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
     async list(query) {
       const page = await withCursor(() =>
         store.listMonitors({
-          limit: query.limit,
+          limit: pageLimit(query.limit),
           cursor: query.cursor,
           status: query.status,
           tag: query.tag,
