@@ -13,16 +13,36 @@ export type DeliveryId = Brand<string, 'DeliveryId'>;
 
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. */
+let lastMs = -1;
+let sequence = 0;
+
+/**
+ * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit sequence, then random bits. Ids
+ * made by one process are strictly increasing, also within one millisecond (the sequence counts
+ * up from a random start; when it runs out the timestamp moves on by one), so that sorting by id
+ * is sorting by creation.
+ */
 export function uuidv7(nowMs: number = Date.now()): string {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
   let ms = Math.floor(nowMs);
+  if (ms <= lastMs) {
+    ms = lastMs;
+    sequence++;
+    if (sequence > 0xfff) {
+      ms++;
+      sequence = 0;
+    }
+  } else {
+    sequence = ((bytes[6] ?? 0) << 4) & 0x7ff;
+  }
+  lastMs = ms;
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
     ms = Math.floor(ms / 256);
   }
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   let out = '';
   for (let i = 0; i < 16; i++) {

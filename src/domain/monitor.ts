@@ -122,13 +122,14 @@ export function validateMonitorSettings(settings: MonitorSettings): FieldError[]
   if (!(MONITOR_TYPES as readonly string[]).includes(settings.type)) {
     err('type', `must be one of ${MONITOR_TYPES.join(', ')}`);
   }
-  const urlProblem = checkUrl(settings.url);
+  const urlProblem = httpUrlProblem(settings.url);
   if (urlProblem !== null) err('url', urlProblem);
   if (!(HTTP_METHODS as readonly string[]).includes(settings.method)) {
     err('method', `must be one of ${HTTP_METHODS.join(', ')}`);
   }
   const headerNames = Object.keys(settings.headers);
-  if (headerNames.length > L.headersMax) err('headers', `must have at most ${L.headersMax} entries`);
+  if (headerNames.length > L.headersMax)
+    err('headers', `must have at most ${L.headersMax} entries`);
   for (const name of headerNames) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       err(`headers/${name}`, 'is not a valid header name');
@@ -140,7 +141,10 @@ export function validateMonitorSettings(settings: MonitorSettings): FieldError[]
     err('body', `must be at most ${L.bodyMaxBytes} bytes`);
   }
   if (!isIntegerIn(settings.intervalSeconds, L.intervalSecondsMin, L.intervalSecondsMax)) {
-    err('intervalSeconds', `must be an integer from ${L.intervalSecondsMin} to ${L.intervalSecondsMax}`);
+    err(
+      'intervalSeconds',
+      `must be an integer from ${L.intervalSecondsMin} to ${L.intervalSecondsMax}`,
+    );
   }
   if (!isNumberIn(settings.timeoutSeconds, L.timeoutSecondsMin, L.timeoutSecondsMax)) {
     err('timeoutSeconds', `must be a number from ${L.timeoutSecondsMin} to ${L.timeoutSecondsMax}`);
@@ -190,7 +194,8 @@ export function validateMonitorSettings(settings: MonitorSettings): FieldError[]
   return errors;
 }
 
-function checkUrl(value: string): string | null {
+/** Why `value` is not an absolute http(s) URL of at most 2048 characters, or null when it is. */
+export function httpUrlProblem(value: string): string | null {
   if (typeof value !== 'string' || value.length === 0) return 'is required';
   if (value.length > MONITOR_LIMITS.urlMaxLength) {
     return `must be at most ${MONITOR_LIMITS.urlMaxLength} characters`;
@@ -217,6 +222,8 @@ function isNumberIn(value: number, min: number, max: number): boolean {
 }
 
 /** Applies defaults to a creation request. `name` and `url` must be present (the caller checks). */
-export function withDefaults(input: MonitorInput & Pick<MonitorSettings, 'name' | 'url'>): MonitorSettings {
+export function withDefaults(
+  input: MonitorInput & Pick<MonitorSettings, 'name' | 'url'>,
+): MonitorSettings {
   return { ...MONITOR_DEFAULTS, ...input };
 }

@@ -46,7 +46,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 
   const store: Store = createSqliteStore({ path: join(config.dataDir, 'uptime.db') });
   await store.migrate();
-  const bus: EventBus = createMemoryEventBus();
+  const bus = createMemoryEventBus();
   const cache: StatusCache = createMemoryStatusCache();
   const adminToken = await resolveAdminToken(config.adminToken, config.dataDir, logger);
 
@@ -62,7 +62,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await stopRetention?.();
     for (const role of [...started].reverse()) {
       await role.stop();
-      await bus.drain?.();
+      await bus.drain();
     }
     await checker?.close(10_000);
     await bus.close();

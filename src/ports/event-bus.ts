@@ -12,6 +12,12 @@ export type BatchHandler<T> = (messages: readonly BusMessage<T>[]) => Promise<vo
 export interface SubscribeOptions {
   /** Most messages handed to one handler call. Default 500. */
   readonly maxBatchSize?: number;
+  /**
+   * Linger: with fewer than `maxBatchSize` messages at hand, wait up to this long for more before
+   * calling the handler (Kafka's fetch max wait). Default 0. For batch consumers such as the
+   * recorder, which trade a little latency for fewer, fuller transactions.
+   */
+  readonly maxWaitMs?: number;
 }
 
 export interface Subscription {

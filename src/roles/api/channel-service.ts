@@ -1,5 +1,5 @@
 import {
-  CHANNEL_LIMITS,
+  validateChannel,
   publicChannel,
   type Channel,
   type ChannelType,
@@ -7,7 +7,6 @@ import {
 } from '../../domain/channel.js';
 import { isId, newChannelId, newDeliveryId, uuidv7, type ChannelId } from '../../domain/ids.js';
 import type { Delivery, NotificationPayload } from '../../domain/notification.js';
-import type { FieldError } from '../../domain/validation.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { NewDelivery, Page, Store } from '../../ports/store.js';
@@ -192,33 +191,7 @@ function deliveryView(d: Delivery): DeliveryView {
   };
 }
 
-/** The rules of a complete channel, whatever the schema layer did before. */
 function assertValid(channel: Channel): void {
-  const errors: FieldError[] = [];
-  const L = CHANNEL_LIMITS;
-  if (channel.name.trim().length === 0 || channel.name.length > L.nameMaxLength) {
-    errors.push({ path: '/name', message: `must be 1 to ${L.nameMaxLength} characters` });
-  }
-  if (!isHttpUrl(channel.url) || channel.url.length > L.urlMaxLength) {
-    errors.push({
-      path: '/url',
-      message: `must be an absolute http: or https: URL of at most ${L.urlMaxLength} characters`,
-    });
-  }
-  if (channel.secret?.length === 0 || (channel.secret?.length ?? 0) > L.secretMaxLength) {
-    errors.push({
-      path: '/secret',
-      message: `must be null or 1 to ${L.secretMaxLength} characters`,
-    });
-  }
+  const errors = validateChannel(channel);
   if (errors.length > 0) throw validationFailed(errors);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-  } catch {
-    return false;
-  }
 }

@@ -25,7 +25,7 @@ export interface RecorderOptions {
   readonly maxBatchSize?: number;
 }
 
-const DEFAULTS = { group: 'recorder', maxBatchSize: 1000 } as const;
+const DEFAULTS = { group: 'recorder', maxBatchSize: 1000, maxWaitMs: 50 } as const;
 
 /** What the evaluator saw inside the store's transaction, kept for building the events after it. */
 interface EvaluationInputs {
@@ -120,7 +120,10 @@ export function createRecorder(deps: RecorderDeps, options: RecorderOptions = {}
     name: 'recorder',
     async start() {
       if (subscription !== null) return;
-      subscription = await bus.subscribe('results', group, handle, { maxBatchSize });
+      subscription = await bus.subscribe('results', group, handle, {
+        maxBatchSize,
+        maxWaitMs: DEFAULTS.maxWaitMs,
+      });
     },
     async stop() {
       const current = subscription;
