@@ -147,6 +147,23 @@ export function eventBusContract(
       assert.deepEqual(firstSeenOrder(got, 'same-key'), range(100));
     });
 
+    void it('delivers a partial batch once the linger (maxWaitMs) runs out', async (t) => {
+      const { bus, topic } = await setUp(t);
+      const got: BusMessage<CheckRequest>[] = [];
+      await bus.subscribe(
+        topic,
+        group('g'),
+        (batch) => {
+          got.push(...batch);
+          return Promise.resolve();
+        },
+        { maxBatchSize: 1_000, maxWaitMs: 50 },
+      );
+      await bus.publish(topic, [message('a', 0), message('b', 1), message('a', 2)]);
+      await seen(got, 3, 'delivered')();
+      assert.deepEqual(sequences(got), [0, 1, 2]);
+    });
+
     void it('redelivers a failed batch before anything later with its keys', async (t) => {
       const { bus, topic } = await setUp(t);
       const acked: BusMessage<CheckRequest>[] = [];

@@ -14,7 +14,7 @@ export interface MemoryEventBusOptions {
   readonly partitions?: number;
   /** Delay before the first redelivery of a failed batch; it doubles per attempt up to 5 s. */
   readonly retryBackoffMs?: number;
-  /** Default linger of every subscription (see `MemorySubscribeOptions.maxWaitMs`). */
+  /** Linger of subscriptions that set no `maxWaitMs` of their own. Default 0. */
   readonly maxWaitMs?: number;
   /** Told of every handler failure; the batch is redelivered after the backoff whatever it does. */
   readonly onHandlerError?: (error: unknown, context: HandlerErrorContext) => void;
@@ -28,17 +28,8 @@ export interface HandlerErrorContext {
   readonly attempt: number;
 }
 
-export interface MemorySubscribeOptions extends SubscribeOptions {
-  /**
-   * Linger: a partition holding fewer than `maxBatchSize` messages waits up to this long for more
-   * before calling the handler, so that batch consumers (the recorder) get fuller batches at a
-   * small cost in latency. Default: the bus's `maxWaitMs` (0: no wait).
-   */
-  readonly maxWaitMs?: number;
-}
-
 /**
- * The in-process EventBus. Beyond the port it offers a per-subscription linger and `drain`.
+ * The in-process EventBus. Beyond the port it offers a default linger and `drain`.
  *
  * Semantics, chosen to match Kafka's so that the same role code runs on both:
  * - Topics exist on first use. Each (topic, group) has `partitions` FIFO queues; a message goes
@@ -52,12 +43,6 @@ export interface MemorySubscribeOptions extends SubscribeOptions {
  *   are `readonly` by type).
  */
 export interface MemoryEventBus extends EventBus {
-  subscribe<T extends Topic>(
-    topic: T,
-    group: string,
-    handler: BatchHandler<PayloadOf<T>>,
-    options?: MemorySubscribeOptions,
-  ): Promise<Subscription>;
   /**
    * Resolves true once every message published so far (and every message those handlers
    * published meanwhile) has been handled or dropped with its group; false after `timeoutMs`.
@@ -179,7 +164,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
       topic: T,
       group: string,
       handler: BatchHandler<PayloadOf<T>>,
-      subscribeOptions: MemorySubscribeOptions = {},
+      subscribeOptions: SubscribeOptions = {},
     ): Promise<Subscription> {
       if (closed) return Promise.reject(closedError());
       const maxBatchSize = subscribeOptions.maxBatchSize ?? DEFAULTS.maxBatchSize;
