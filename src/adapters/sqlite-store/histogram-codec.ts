@@ -29,6 +29,9 @@ export function mergeEncodedHistograms(a: Uint8Array, b: Uint8Array): Buffer {
   const right = asBuffer(b);
   if (left.length === 0) return Buffer.from(right);
   if (right.length === 0) return Buffer.from(left);
+  // Usually one side holds a single check's bucket: copy the other and add it in place.
+  if (right.length === ENTRY_BYTES) return addEntry(left, right);
+  if (left.length === ENTRY_BYTES) return addEntry(right, left);
   const out = Buffer.allocUnsafe(left.length + right.length);
   let i = 0;
   let j = 0;
@@ -54,6 +57,24 @@ export function mergeEncodedHistograms(a: Uint8Array, b: Uint8Array): Buffer {
     o += ENTRY_BYTES;
   }
   return out.subarray(0, o);
+}
+
+/** `histogram` plus the one entry of `single`. */
+function addEntry(histogram: Buffer, single: Buffer): Buffer {
+  const bucket = single.readUInt16LE(0);
+  const count = single.readUInt32LE(2);
+  let at = 0;
+  while (at < histogram.length && histogram.readUInt16LE(at) < bucket) at += ENTRY_BYTES;
+  if (at < histogram.length && histogram.readUInt16LE(at) === bucket) {
+    const out = Buffer.from(histogram);
+    out.writeUInt32LE(out.readUInt32LE(at + 2) + count, at + 2);
+    return out;
+  }
+  const out = Buffer.allocUnsafe(histogram.length + ENTRY_BYTES);
+  histogram.copy(out, 0, 0, at);
+  single.copy(out, at, 0, ENTRY_BYTES);
+  histogram.copy(out, at + ENTRY_BYTES, at);
+  return out;
 }
 
 /** Adds an encoded histogram's counts into a dense accumulator of BUCKETS counts. */

@@ -10,9 +10,12 @@ export interface Migration {
 
 /**
  * Instants are epoch milliseconds (INTEGER). Monitor settings are one JSON document (read whole,
- * never queried by field); tags are also kept in `monitor_tags` so that the tag filter uses an
- * index. Results and roll-ups are WITHOUT ROWID tables clustered on their keys, which saves one
- * B-tree per insert on the hot path.
+ * never queried by field), with a `revision` bumped on every write so that the recorder can keep
+ * parsed monitors between batches; tags are also kept in `monitor_tags` so that the tag filter
+ * uses an index. What the recorder writes for every result (results, roll-ups, state) refers to a
+ * monitor by its integer `seq` rather than its 36-character id: smaller rows and indexes, cheaper
+ * key comparisons on the hot path. Results and roll-ups are WITHOUT ROWID tables clustered on
+ * their keys, one B-tree less per insert.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -20,7 +23,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'initial schema',
     sql: `
       CREATE TABLE monitors (
-        id TEXT PRIMARY KEY,
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        revision INTEGER NOT NULL DEFAULT 1,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL,
         settings TEXT NOT NULL
@@ -34,7 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX monitor_tags_monitor ON monitor_tags (monitor_id);
 
       CREATE TABLE monitor_state (
-        monitor_id TEXT PRIMARY KEY REFERENCES monitors (id) ON DELETE CASCADE,
+        monitor_seq INTEGER PRIMARY KEY REFERENCES monitors (seq) ON DELETE CASCADE,
         status TEXT NOT NULL CHECK (status IN ('pending', 'up', 'degraded', 'down', 'paused')),
         since INTEGER NOT NULL,
         consecutive_failures INTEGER NOT NULL,
@@ -42,12 +47,11 @@ export const MIGRATIONS: readonly Migration[] = [
         last_checked_at INTEGER,
         open_incident_id TEXT,
         last_transition TEXT
-      ) WITHOUT ROWID;
-      CREATE INDEX monitor_state_status ON monitor_state (status, monitor_id);
+      );
 
       CREATE TABLE results (
         id TEXT PRIMARY KEY,
-        monitor_id TEXT NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+        monitor_seq INTEGER NOT NULL REFERENCES monitors (seq) ON DELETE CASCADE,
         checked_at INTEGER NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('up', 'degraded', 'down')),
         latency_ms REAL NOT NULL,
@@ -64,17 +68,17 @@ export const MIGRATIONS: readonly Migration[] = [
         tls_days_left REAL,
         tls_issuer TEXT
       ) WITHOUT ROWID;
-      CREATE INDEX results_monitor_time ON results (monitor_id, checked_at);
+      CREATE INDEX results_monitor_time ON results (monitor_seq, checked_at);
 
       CREATE TABLE rollups (
-        monitor_id TEXT NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+        monitor_seq INTEGER NOT NULL REFERENCES monitors (seq) ON DELETE CASCADE,
         level TEXT NOT NULL CHECK (level IN ('minute', 'hour', 'day')),
         bucket_start INTEGER NOT NULL,
         checks INTEGER NOT NULL,
         failures INTEGER NOT NULL,
         latency_sum REAL NOT NULL,
         histogram BLOB NOT NULL,
-        PRIMARY KEY (monitor_id, level, bucket_start)
+        PRIMARY KEY (monitor_seq, level, bucket_start)
       ) WITHOUT ROWID;
 
       CREATE TABLE incidents (

@@ -23,8 +23,9 @@ export interface StateRow {
 }
 
 export const MONITOR_COLUMNS = 'm.id, m.created_at, m.updated_at, m.settings';
+/** The columns of a StateRow, from monitor_state aliased `s` joined to monitors aliased `m`. */
 export const STATE_COLUMNS =
-  's.monitor_id, s.status, s.since, s.consecutive_failures, s.last_check_id, s.last_checked_at, s.open_incident_id, s.last_transition';
+  'm.id AS monitor_id, s.status, s.since, s.consecutive_failures, s.last_check_id, s.last_checked_at, s.open_incident_id, s.last_transition';
 
 /** The settings document, built field by field so that nothing but settings is stored. */
 export function settingsJson(m: MonitorSettings): string {
@@ -52,13 +53,35 @@ export function settingsJson(m: MonitorSettings): string {
   return JSON.stringify(settings);
 }
 
-/** Settings added by later versions take their defaults in rows written before them. */
+/**
+ * Settings added by later versions take their defaults in rows written before them. Built as one
+ * literal: spreading the defaults under the parsed document is several times slower in V8, and
+ * this runs for every monitor of every recorded batch.
+ */
 export function monitorFromRow(row: MonitorRow): Monitor {
-  const settings = JSON.parse(row.settings) as MonitorSettings;
+  const s = JSON.parse(row.settings) as Partial<MonitorSettings>;
+  const d = MONITOR_DEFAULTS;
   return {
-    ...MONITOR_DEFAULTS,
-    ...settings,
     id: row.id as MonitorId,
+    name: s.name ?? '',
+    type: s.type ?? d.type,
+    url: s.url ?? '',
+    method: s.method ?? d.method,
+    headers: s.headers ?? d.headers,
+    body: s.body ?? d.body,
+    intervalSeconds: s.intervalSeconds ?? d.intervalSeconds,
+    timeoutSeconds: s.timeoutSeconds ?? d.timeoutSeconds,
+    expectedStatus: s.expectedStatus ?? d.expectedStatus,
+    keyword: s.keyword ?? d.keyword,
+    invertKeyword: s.invertKeyword ?? d.invertKeyword,
+    maxLatencyMs: s.maxLatencyMs ?? d.maxLatencyMs,
+    retries: s.retries ?? d.retries,
+    retryIntervalSeconds: s.retryIntervalSeconds ?? d.retryIntervalSeconds,
+    followRedirects: s.followRedirects ?? d.followRedirects,
+    verifyTls: s.verifyTls ?? d.verifyTls,
+    paused: s.paused ?? d.paused,
+    notificationChannelIds: s.notificationChannelIds ?? d.notificationChannelIds,
+    tags: s.tags ?? d.tags,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };

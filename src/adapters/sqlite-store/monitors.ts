@@ -41,8 +41,9 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
   const deleteTags = lazyStatement<[string]>(db, 'DELETE FROM monitor_tags WHERE monitor_id = ?');
   const insertState = lazyStatement(
     db,
-    `INSERT INTO monitor_state (monitor_id, status, since, consecutive_failures, last_check_id,
-       last_checked_at, open_incident_id, last_transition) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO monitor_state (monitor_seq, status, since, consecutive_failures, last_check_id,
+       last_checked_at, open_incident_id, last_transition)
+     SELECT seq, ?, ?, ?, ?, ?, ?, ? FROM monitors WHERE id = ?`,
   );
   const selectMonitor = lazyStatement<[string], MonitorRow>(
     db,
@@ -54,16 +55,18 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
   );
   const updateSettings = lazyStatement<[number, string, string]>(
     db,
-    'UPDATE monitors SET updated_at = ?, settings = ? WHERE id = ?',
+    'UPDATE monitors SET updated_at = ?, settings = ?, revision = revision + 1 WHERE id = ?',
   );
   const selectState = lazyStatement<[string], StateRow>(
     db,
-    `SELECT ${STATE_COLUMNS} FROM monitor_state s WHERE s.monitor_id = ?`,
+    `SELECT ${STATE_COLUMNS} FROM monitors m JOIN monitor_state s ON s.monitor_seq = m.seq
+     WHERE m.id = ?`,
   );
   const updateState = lazyStatement(
     db,
     `UPDATE monitor_state SET status = ?, since = ?, consecutive_failures = ?, last_check_id = ?,
-       last_checked_at = ?, open_incident_id = ?, last_transition = ? WHERE monitor_id = ?`,
+       last_checked_at = ?, open_incident_id = ?, last_transition = ?
+     WHERE monitor_seq = (SELECT seq FROM monitors WHERE id = ?)`,
   );
   const deleteMonitor = lazyStatement<[string]>(db, 'DELETE FROM monitors WHERE id = ?');
   // A UUID inside quotes appears in the document only as a value; the JSON check below decides.
@@ -73,7 +76,7 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
   );
   const writeSettings = lazyStatement<[string, string]>(
     db,
-    'UPDATE monitors SET settings = ? WHERE id = ?',
+    'UPDATE monitors SET settings = ?, revision = revision + 1 WHERE id = ?',
   );
 
   // One statement per combination of filters, each a keyset scan in id order.
@@ -83,7 +86,7 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
     let get = listStatements.get(key);
     if (get === undefined) {
       const joins = [
-        byStatus ? 'JOIN monitor_state s ON s.monitor_id = m.id AND s.status = @status' : '',
+        byStatus ? 'JOIN monitor_state s ON s.monitor_seq = m.seq AND s.status = @status' : '',
         byTag ? 'JOIN monitor_tags t ON t.monitor_id = m.id AND t.tag = @tag' : '',
       ].join(' ');
       get = lazyStatement<unknown[], MonitorRow>(
@@ -104,7 +107,7 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
     insertMonitor().run(...monitorParams(monitor));
     writeTags(monitor);
     const state = initialState(monitor.id, monitor.createdAt, monitor.paused);
-    insertState().run(monitor.id, ...stateParams(state));
+    insertState().run(...stateParams(state), monitor.id);
   });
 
   const update = db.transaction(
@@ -124,7 +127,7 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
             ? initialState(monitor.id, monitor.updatedAt, false)
             : stateFromRow(row);
         const next = pausedOrResumed(current, status === 'paused', monitor.updatedAt);
-        if (row === undefined) insertState().run(monitor.id, ...stateParams(next));
+        if (row === undefined) insertState().run(...stateParams(next), monitor.id);
         else updateState().run(...stateParams(next), monitor.id);
       }
       return true;

@@ -40,25 +40,28 @@ export function createBatchRecorder(
 
   const record = db.transaction(
     (batch: readonly CheckResult[], evaluate: BatchEvaluator): RecordOutcome => {
-      const targets = states.loadTargets([...new Set(batch.map((r) => r.monitorId))]);
+      const { targets, seqs } = states.loadTargets([...new Set(batch.map((r) => r.monitorId))]);
       const fresh: CheckResult[] = [];
+      const freshSeqs: number[] = [];
       const freshAtMs: number[] = [];
       const duplicates: CheckResult[] = [];
       let orphans = 0;
       for (const result of batch) {
-        if (!targets.has(result.monitorId)) {
+        const seq = seqs.get(result.monitorId);
+        if (seq === undefined) {
           orphans += 1;
           continue;
         }
         const atMs = toMs(result.checkedAt);
-        if (results.insert(result, atMs)) {
+        if (results.insert(result, seq, atMs)) {
           fresh.push(result);
+          freshSeqs.push(seq);
           freshAtMs.push(atMs);
         } else {
           duplicates.push(result);
         }
       }
-      rollups.add(fresh, freshAtMs);
+      rollups.add(fresh, freshSeqs, freshAtMs);
 
       let effects: BatchEffects;
       try {
@@ -68,7 +71,7 @@ export function createBatchRecorder(
       }
       incidents.insert(effects.openedIncidents);
       incidents.resolve(effects.resolvedIncidents);
-      states.writeStates(effects.states);
+      states.writeStates(effects.states, seqs);
       return { inserted: fresh.length, duplicates: duplicates.length, orphans, effects };
     },
   );

@@ -23,9 +23,8 @@ export interface ResultRow {
   readonly tls_issuer: string | null;
 }
 
-const COLUMNS = [
-  'id',
-  'monitor_id',
+/** Stored columns after `id` and `monitor_seq`, in the order of `resultParams`. */
+const DATA_COLUMNS = [
   'checked_at',
   'status',
   'latency_ms',
@@ -43,18 +42,23 @@ const COLUMNS = [
   'tls_issuer',
 ] as const;
 
-/** The result columns qualified by a table alias, in the order of `resultParams`. */
-export function resultColumns(alias: string): string {
-  return COLUMNS.map((c) => `${alias}.${c}`).join(', ');
-}
+/**
+ * The columns of a ResultRow, from results aliased `r` joined to monitors aliased `m` (results
+ * refer to their monitor by `seq`; the id comes from the monitor).
+ */
+export const RESULT_COLUMNS = [
+  'r.id',
+  'm.id AS monitor_id',
+  ...DATA_COLUMNS.map((c) => `r.${c}`),
+].join(', ');
 
-export const RESULT_INSERT_SQL = `INSERT INTO results (${COLUMNS.join(', ')})
-  VALUES (${COLUMNS.map(() => '?').join(', ')})
+export const RESULT_INSERT_SQL = `INSERT INTO results (id, monitor_seq, ${DATA_COLUMNS.join(', ')})
+  VALUES (?, ?, ${DATA_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (id) DO NOTHING`;
 
 export type ResultParams = [
   string,
-  string,
+  number,
   number,
   string,
   number,
@@ -72,12 +76,16 @@ export type ResultParams = [
   string | null,
 ];
 
-export function resultParams(r: CheckResult, checkedAtMs: number): ResultParams {
+export function resultParams(
+  r: CheckResult,
+  monitorSeq: number,
+  checkedAtMs: number,
+): ResultParams {
   const t = r.timings;
   const tls = r.tls;
   return [
     r.id,
-    r.monitorId,
+    monitorSeq,
     checkedAtMs,
     r.status,
     r.latencyMs,

@@ -6,7 +6,7 @@ import { lazyStatement, type SqliteDatabase } from './database.js';
 import { toMs } from './instant.js';
 import {
   RESULT_INSERT_SQL,
-  resultColumns,
+  RESULT_COLUMNS,
   resultFromRow,
   resultParams,
   type ResultParams,
@@ -15,7 +15,7 @@ import {
 
 export interface ResultRepository {
   /** True when the result was new; false when its id was recorded before. */
-  insert(result: CheckResult, checkedAtMs: number): boolean;
+  insert(result: CheckResult, monitorSeq: number, checkedAtMs: number): boolean;
   list(monitorId: MonitorId, query: ResultQuery): CheckResult[];
 }
 
@@ -24,13 +24,14 @@ export function createResultRepository(db: SqliteDatabase): ResultRepository {
   const insert = lazyStatement<ResultParams>(db, RESULT_INSERT_SQL);
   const select = lazyStatement<[string, number, number, number], ResultRow>(
     db,
-    `SELECT ${resultColumns('r')} FROM results r
-     WHERE r.monitor_id = ? AND r.checked_at >= ? AND r.checked_at < ?
+    `SELECT ${RESULT_COLUMNS} FROM monitors m JOIN results r ON r.monitor_seq = m.seq
+     WHERE m.id = ? AND r.checked_at >= ? AND r.checked_at < ?
      ORDER BY r.checked_at DESC, r.id DESC LIMIT ?`,
   );
 
   return {
-    insert: (result, checkedAtMs) => insert().run(...resultParams(result, checkedAtMs)).changes > 0,
+    insert: (result, monitorSeq, checkedAtMs) =>
+      insert().run(...resultParams(result, monitorSeq, checkedAtMs)).changes > 0,
     list: (monitorId, query) => {
       const since = query.since === undefined ? Number.MIN_SAFE_INTEGER : toMs(query.since);
       const until = query.until === undefined ? Number.MAX_SAFE_INTEGER : toMs(query.until);

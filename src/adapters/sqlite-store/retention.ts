@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StoreError } from '../../ports/store.js';
 import { lazyStatement, type SqliteDatabase } from './database.js';
-import { LEVEL_MS, type RollupLevel } from './rollups.js';
+import { LEVEL_MS, type RollupLevel } from './rollup-batch.js';
 
 /** How long each roll-up level is kept: enough for the windows read from it (see rollups.ts). */
 const HORIZON_MS: Readonly<Record<RollupLevel, number>> = {
@@ -24,36 +24,36 @@ export type Retention = (
  * large backlog is removed in many small steps instead of one long lock.
  */
 export function createRetention(db: SqliteDatabase): Retention {
-  const monitorIds = lazyStatement<[], string>(db, 'SELECT id FROM monitors ORDER BY id');
-  const deleteResults = lazyStatement<[string, number, number]>(
+  const monitorSeqs = lazyStatement<[], number>(db, 'SELECT seq FROM monitors ORDER BY seq');
+  const deleteResults = lazyStatement<[number, number, number]>(
     db,
     `DELETE FROM results WHERE id IN (
-       SELECT id FROM results WHERE monitor_id = ? AND checked_at < ? LIMIT ?)`,
+       SELECT id FROM results WHERE monitor_seq = ? AND checked_at < ? LIMIT ?)`,
   );
-  const deleteRollups = lazyStatement<[string, string, number, number]>(
+  const deleteRollups = lazyStatement<[number, string, number, number]>(
     db,
-    `DELETE FROM rollups WHERE (monitor_id, level, bucket_start) IN (
-       SELECT monitor_id, level, bucket_start FROM rollups
-       WHERE monitor_id = ? AND level = ? AND bucket_start < ? LIMIT ?)`,
+    `DELETE FROM rollups WHERE (monitor_seq, level, bucket_start) IN (
+       SELECT monitor_seq, level, bucket_start FROM rollups
+       WHERE monitor_seq = ? AND level = ? AND bucket_start < ? LIMIT ?)`,
   );
 
   interface Step {
-    readonly monitorId: string;
-    readonly run: (monitorId: string, budget: number) => number;
+    readonly monitorSeq: number;
+    readonly run: (monitorSeq: number, budget: number) => number;
   }
 
   return async (rawBeforeMs, nowMs, isOpen) => {
-    const kinds: ((monitorId: string, budget: number) => number)[] = [
+    const kinds: ((monitorSeq: number, budget: number) => number)[] = [
       (id, budget) => deleteResults().run(id, rawBeforeMs, budget).changes,
       ...(['minute', 'hour', 'day'] as const).map(
-        (level) => (id: string, budget: number) =>
+        (level) => (id: number, budget: number) =>
           deleteRollups().run(id, level, nowMs - HORIZON_MS[level], budget).changes,
       ),
     ];
-    const steps: Step[] = monitorIds()
+    const steps: Step[] = monitorSeqs()
       .pluck()
       .all()
-      .flatMap((monitorId) => kinds.map((run) => ({ monitorId, run })));
+      .flatMap((monitorSeq) => kinds.map((run) => ({ monitorSeq, run })));
 
     let next = 0;
     const chunk = db.transaction((): number => {
@@ -62,7 +62,7 @@ export function createRetention(db: SqliteDatabase): Retention {
         const step = steps[next];
         if (step === undefined) break;
         const budget = CHUNK_ROWS - deleted;
-        const n = step.run(step.monitorId, budget);
+        const n = step.run(step.monitorSeq, budget);
         deleted += n;
         // A step that used its whole budget may have more to delete: run it again next time.
         if (n < budget) next += 1;

@@ -1,24 +1,10 @@
 import type { CheckResult } from '../../domain/check.js';
 import type { MonitorId } from '../../domain/ids.js';
-import {
-  BUCKETS,
-  addToHistogram,
-  quantile,
-  type SparseHistogram,
-} from '../../domain/latency-histogram.js';
+import { BUCKETS, quantile } from '../../domain/latency-histogram.js';
 import { WINDOW_MS, type UptimeSummary, type UptimeWindow } from '../../domain/uptime.js';
 import { HISTOGRAM_MERGE_FUNCTION, lazyStatement, type SqliteDatabase } from './database.js';
-import { addEncodedHistogram, encodeHistogram, sparseOf } from './histogram-codec.js';
-
-export type RollupLevel = 'minute' | 'hour' | 'day';
-
-export const LEVEL_MS: Readonly<Record<RollupLevel, number>> = {
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 86_400_000,
-};
-
-const LEVELS: readonly RollupLevel[] = ['minute', 'hour', 'day'];
+import { addEncodedHistogram, sparseOf } from './histogram-codec.js';
+import { LEVEL_MS, aggregateRollups, type RollupLevel } from './rollup-batch.js';
 
 /** The finest level kept for the whole of each window (see the retention horizons). */
 const WINDOW_LEVEL: Readonly<Record<UptimeWindow, RollupLevel>> = {
@@ -30,19 +16,16 @@ const WINDOW_LEVEL: Readonly<Record<UptimeWindow, RollupLevel>> = {
 };
 
 export interface RollupRepository {
-  /** Counts newly recorded results (never a duplicate) into their minute, hour and day rows. */
-  add(results: readonly CheckResult[], checkedAtMs: readonly number[]): void;
+  /**
+   * Counts newly recorded results (never a duplicate) into their minute, hour and day rows;
+   * `monitorSeqs` and `checkedAtMs` run parallel to `results`.
+   */
+  add(
+    results: readonly CheckResult[],
+    monitorSeqs: readonly number[],
+    checkedAtMs: readonly number[],
+  ): void;
   summary(monitorId: MonitorId, window: UptimeWindow, nowMs: number): UptimeSummary;
-}
-
-interface Aggregate {
-  readonly monitorId: string;
-  readonly level: RollupLevel;
-  readonly bucketStart: number;
-  checks: number;
-  failures: number;
-  latencySum: number;
-  readonly histogram: SparseHistogram;
 }
 
 interface RollupRow {
@@ -64,11 +47,11 @@ interface RollupRow {
  */
 export function createRollupRepository(db: SqliteDatabase): RollupRepository {
   // The histogram merge runs inside the upsert: one statement per row, no read back into JS.
-  const upsert = lazyStatement<[string, string, number, number, number, number, Buffer]>(
+  const upsert = lazyStatement<[number, string, number, number, number, number, Buffer]>(
     db,
-    `INSERT INTO rollups (monitor_id, level, bucket_start, checks, failures, latency_sum, histogram)
+    `INSERT INTO rollups (monitor_seq, level, bucket_start, checks, failures, latency_sum, histogram)
      VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (monitor_id, level, bucket_start) DO UPDATE SET
+     ON CONFLICT (monitor_seq, level, bucket_start) DO UPDATE SET
        checks = checks + excluded.checks,
        failures = failures + excluded.failures,
        latency_sum = latency_sum + excluded.latency_sum,
@@ -77,51 +60,22 @@ export function createRollupRepository(db: SqliteDatabase): RollupRepository {
   const select = lazyStatement<[string, string, number, number], RollupRow>(
     db,
     `SELECT checks, failures, latency_sum, histogram FROM rollups
-     WHERE monitor_id = ? AND level = ? AND bucket_start >= ? AND bucket_start <= ?`,
+     WHERE monitor_seq = (SELECT seq FROM monitors WHERE id = ?)
+       AND level = ? AND bucket_start >= ? AND bucket_start <= ?`,
   );
 
   return {
-    add: (results, checkedAtMs) => {
-      const aggregates = new Map<string, Aggregate>();
-      results.forEach((result, i) => {
-        const at = checkedAtMs[i] ?? Date.parse(result.checkedAt);
-        const down = result.status === 'down';
-        for (const level of LEVELS) {
-          const size = LEVEL_MS[level];
-          const bucketStart = Math.floor(at / size) * size;
-          const key = `${result.monitorId}|${level}|${bucketStart}`;
-          let aggregate = aggregates.get(key);
-          if (aggregate === undefined) {
-            aggregate = {
-              monitorId: result.monitorId,
-              level,
-              bucketStart,
-              checks: 0,
-              failures: 0,
-              latencySum: 0,
-              histogram: {},
-            };
-            aggregates.set(key, aggregate);
-          }
-          aggregate.checks += 1;
-          if (down) {
-            aggregate.failures += 1;
-          } else {
-            aggregate.latencySum += result.latencyMs;
-            addToHistogram(aggregate.histogram, result.latencyMs);
-          }
-        }
-      });
+    add: (results, monitorSeqs, checkedAtMs) => {
       const statement = upsert();
-      for (const a of aggregates.values()) {
+      for (const d of aggregateRollups(results, monitorSeqs, checkedAtMs)) {
         statement.run(
-          a.monitorId,
-          a.level,
-          a.bucketStart,
-          a.checks,
-          a.failures,
-          a.latencySum,
-          encodeHistogram(a.histogram),
+          d.monitorSeq,
+          d.level,
+          d.bucketStart,
+          d.checks,
+          d.failures,
+          d.latencySum,
+          d.histogram,
         );
       }
     },
