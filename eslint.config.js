@@ -3,8 +3,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
 
-const drivers = ['better-sqlite3', 'pg', 'redis', '@platformatic/kafka', 'undici', 'node:http', 'node:https'];
+const drivers = [
+  'better-sqlite3',
+  'pg',
+  'redis',
+  '@platformatic/kafka',
+  'undici',
+  'node:http',
+  'node:https',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'tools/kafka/lib/**', 'data/**'] },
@@ -18,9 +27,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'import-x/no-cycle': 'error',
       'import-x/no-self-import': 'error',
     },
@@ -32,7 +51,17 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/ports/**', '**/roles/**', '**/adapters/**', '**/api/**', '**/config/**', '**/main/**'], message: 'domain is pure: it imports nothing outside src/domain' },
+            {
+              group: [
+                '**/ports/**',
+                '**/roles/**',
+                '**/adapters/**',
+                '**/api/**',
+                '**/config/**',
+                '**/main/**',
+              ],
+              message: 'domain is pure: it imports nothing outside src/domain',
+            },
             { group: ['node:*', ...drivers, 'fastify', 'pino'], message: 'domain is pure: no I/O' },
           ],
         },
@@ -44,7 +73,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/roles/**', '**/adapters/**', '**/api/**', '**/main/**', ...drivers], message: 'ports depend on the domain only' }] },
+        {
+          patterns: [
+            {
+              group: ['**/roles/**', '**/adapters/**', '**/api/**', '**/main/**', ...drivers],
+              message: 'ports depend on the domain only',
+            },
+          ],
+        },
       ],
     },
   },
@@ -53,12 +89,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/adapters/**', '**/main/**', ...drivers], message: 'roles and api use ports; only adapters import drivers' }] },
+        {
+          patterns: [
+            {
+              group: ['**/adapters/**', '**/main/**', ...drivers],
+              message: 'roles and api use ports; only adapters import drivers',
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
   },
 );

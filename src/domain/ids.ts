@@ -47,7 +47,7 @@ export function uuidv7(nowMs: number = Date.now()): string {
   let out = '';
   for (let i = 0; i < 16; i++) {
     if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
-    out += hex[bytes[i] ?? 0];
+    out += hex[bytes[i] ?? 0] ?? '00';
   }
   return out;
 }

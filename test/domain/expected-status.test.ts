@@ -25,15 +25,13 @@ test('the default 200-399 accepts redirects and refuses errors', () => {
 test('malformed entries are refused with a sentence naming them', () => {
   for (const bad of ['abc', '', '99', '600', '2xx', '200-', '-200', '200-299-300', '1000']) {
     const parsed = parseExpectedStatus([bad]);
-    assert.equal(parsed.ok, false, bad);
-    if (!parsed.ok) assert.match(parsed.message, /status code|range/);
+    assert.ok(!parsed.ok && /status code|range/.test(parsed.message), bad);
   }
 });
 
 test('a range whose start is after its end is refused', () => {
   const parsed = parseExpectedStatus(['399-200']);
-  assert.equal(parsed.ok, false);
-  if (!parsed.ok) assert.match(parsed.message, /start is after its end/);
+  assert.ok(!parsed.ok && parsed.message.includes('start is after its end'));
 });
 
 test('ranges are described the way the contract writes them', () => {
