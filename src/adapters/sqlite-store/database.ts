@@ -21,12 +21,12 @@ export function openDatabase(path: string): SqliteDatabase {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(path), { recursive: true });
   }
-  const db = new Database(path);
+  // The busy timeout comes first: switching to WAL must wait for another process, not fail.
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.function(
       HISTOGRAM_MERGE_FUNCTION,
       { deterministic: true },
