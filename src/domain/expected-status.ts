@@ -19,11 +19,15 @@ export function parseExpectedStatus(entries: readonly string[]): ParsedExpectedS
     const fromText = dash === -1 ? entry : entry.slice(0, dash).trim();
     const toText = dash === -1 ? entry : entry.slice(dash + 1).trim();
     if (!CODE.test(fromText) || !CODE.test(toText)) {
-      return { ok: false, message: `"${raw}" is not a status code (100-599) or a range like 200-299` };
+      return {
+        ok: false,
+        message: `"${raw}" is not a status code (100-599) or a range like 200-299`,
+      };
     }
     const from = Number(fromText);
     const to = Number(toText);
-    if (from > to) return { ok: false, message: `"${raw}" is a range whose start is after its end` };
+    if (from > to)
+      return { ok: false, message: `"${raw}" is a range whose start is after its end` };
     ranges.push({ from, to });
   }
   return { ok: true, ranges };

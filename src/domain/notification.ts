@@ -11,7 +11,10 @@ export type NotificationEvent = 'monitor.down' | 'monitor.up' | 'monitor.degrade
  * `monitor.up`; from `up` or `pending` into `degraded`: `monitor.degraded`; the rest (such as
  * `pending` → `up`, pause and resume) send nothing.
  */
-export function eventForTransition(from: MonitorStatus, to: MonitorStatus): NotificationEvent | null {
+export function eventForTransition(
+  from: MonitorStatus,
+  to: MonitorStatus,
+): NotificationEvent | null {
   if (from === to) return null;
   if (to === 'down') return 'monitor.down';
   if (to === 'up' && (from === 'down' || from === 'degraded')) return 'monitor.up';
@@ -57,7 +60,9 @@ export interface Delivery {
  * Delay before each retry, in ms: the first retry within 5 s, then backing off; eight attempts
  * over about nine minutes before a delivery is marked failed.
  */
-export const RETRY_DELAYS_MS: readonly number[] = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+export const RETRY_DELAYS_MS: readonly number[] = [
+  2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000,
+];
 
 /** When to try again after `attempts` failed attempts, or null to give up. */
 export function nextAttemptDelayMs(attempts: number): number | null {

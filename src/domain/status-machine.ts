@@ -64,14 +64,22 @@ export interface Evaluation {
  *   the status stays as it was;
  * - a paused monitor keeps `paused` whatever a late result says.
  */
-export function evaluate(state: MonitorState, result: CheckResult, policy: EvaluationPolicy): Evaluation {
+export function evaluate(
+  state: MonitorState,
+  result: CheckResult,
+  policy: EvaluationPolicy,
+): Evaluation {
   const base = { ...state, lastCheckId: result.id, lastCheckedAt: result.checkedAt };
   if (policy.paused || state.status === 'paused') {
     return { state: base, transition: null, openedIncident: null, resolvedIncidentId: null };
   }
   const failures = result.status === 'down' ? state.consecutiveFailures + 1 : 0;
   const next: MonitorStatus =
-    result.status === 'down' ? (failures >= policy.retries + 1 ? 'down' : state.status) : result.status;
+    result.status === 'down'
+      ? failures >= policy.retries + 1
+        ? 'down'
+        : state.status
+      : result.status;
   if (next === state.status) {
     return {
       state: { ...base, consecutiveFailures: failures },

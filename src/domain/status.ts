@@ -1,6 +1,12 @@
 /** The status of a monitor, as the API shows it. */
 export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused';
-export const MONITOR_STATUSES: readonly MonitorStatus[] = ['pending', 'up', 'degraded', 'down', 'paused'];
+export const MONITOR_STATUSES: readonly MonitorStatus[] = [
+  'pending',
+  'up',
+  'degraded',
+  'down',
+  'paused',
+];
 
 /** The outcome of one check. */
 export type CheckStatus = 'up' | 'degraded' | 'down';

@@ -88,7 +88,12 @@ export interface NewDelivery {
 
 export type AttemptOutcome =
   | { readonly kind: 'delivered'; readonly at: string }
-  | { readonly kind: 'retry'; readonly at: string; readonly error: string; readonly nextAttemptAt: number }
+  | {
+      readonly kind: 'retry';
+      readonly at: string;
+      readonly error: string;
+      readonly nextAttemptAt: number;
+    }
   | { readonly kind: 'failed'; readonly at: string; readonly error: string };
 
 /**
@@ -123,7 +128,10 @@ export interface Store {
    * Replaces the monitor's settings. With `status`, also sets the state to that status since
    * `updatedAt`, resetting its failure count (pause and resume). Returns false when unknown.
    */
-  updateMonitor(monitor: Monitor, options?: { readonly status?: 'paused' | 'pending' }): Promise<boolean>;
+  updateMonitor(
+    monitor: Monitor,
+    options?: { readonly status?: 'paused' | 'pending' },
+  ): Promise<boolean>;
   /** Returns false when unknown. */
   deleteMonitor(id: MonitorId): Promise<boolean>;
   /** Status entries from the store, for cache misses. Unknown ids are absent. */
