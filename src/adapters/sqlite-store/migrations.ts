@@ -120,7 +120,7 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (channel_id, event_key)
       );
       CREATE INDEX deliveries_channel ON deliveries (channel_id, id);
-      CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+      CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE state = 'pending';
     `,
   },
 ];

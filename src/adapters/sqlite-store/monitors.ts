@@ -91,8 +91,10 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
       ].join(' ');
       get = lazyStatement<unknown[], MonitorRow>(
         db,
+        // With a tag, the tag index yields the monitors in id order already.
         `SELECT ${MONITOR_COLUMNS} FROM monitors m ${joins}
-         WHERE m.id > @after ORDER BY m.id LIMIT @limit`,
+         WHERE ${byTag ? 't.monitor_id' : 'm.id'} > @after
+         ORDER BY ${byTag ? 't.monitor_id' : 'm.id'} LIMIT @limit`,
       );
       listStatements.set(key, get);
     }
