@@ -9,7 +9,11 @@ export const WINDOW_MS: Record<UptimeWindow, number> = {
   '90d': 90 * 86_400_000,
 };
 
-/** Uptime over a window: the share of checks not `down` (`degraded` counts as available). */
+/**
+ * Uptime over a window: the share of checks not `down` (`degraded` counts as available). The
+ * latency figures describe the checks that were not `down` (a timeout says nothing about response
+ * time), in ms rounded to 0.1.
+ */
 export interface UptimeSummary {
   readonly window: UptimeWindow;
   readonly uptime: number | null;

@@ -158,11 +158,17 @@ export interface Store {
   /** In creation order. */
   listChannels(query: PageQuery): Promise<Page<Channel>>;
   updateChannel(channel: Channel): Promise<boolean>;
-  /** Also removes it from every monitor's `notificationChannelIds`, and its deliveries. */
+  /**
+   * Also removes it from every monitor's `notificationChannelIds` (their `updatedAt` stays), and
+   * deletes its deliveries.
+   */
   deleteChannel(id: ChannelId): Promise<boolean>;
 
   // Deliveries (written by the alerter; the test route enqueues too).
-  /** Ignores a delivery whose (channelId, eventKey) exists already. Returns how many were new. */
+  /**
+   * Ignores a delivery whose (channelId, eventKey) exists already, and one to a channel deleted
+   * meanwhile. Returns how many were new.
+   */
   enqueueDeliveries(deliveries: readonly NewDelivery[]): Promise<number>;
   /**
    * Pending deliveries due at `nowMs`, oldest first, leased for `leaseMs` so that another
@@ -170,7 +176,7 @@ export interface Store {
    */
   claimDueDeliveries(nowMs: number, limit: number, leaseMs: number): Promise<Delivery[]>;
   completeAttempt(id: DeliveryId, outcome: AttemptOutcome): Promise<void>;
-  /** Epoch ms of the earliest pending attempt, or null. */
+  /** Epoch ms of the earliest pending attempt (not before its lease ends), or null. */
   nextDeliveryDueAt(): Promise<number | null>;
   /** Newest first. */
   listDeliveries(channelId: ChannelId, query: PageQuery): Promise<Page<Delivery>>;

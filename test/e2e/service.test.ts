@@ -8,8 +8,15 @@ import { startFakeSite } from '../support/fake-site.js';
 import { startServiceProcess } from '../support/service-process.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
+/** The fields of API answers this test reads. */
+interface Answer {
+  id: string;
+  status: string;
+  items: { id: string; state: string; checkedAt: string }[];
+}
+
 interface Api {
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Answer }>;
 }
 
 function apiClient(baseUrl: string, token: string): Api {
@@ -24,7 +31,7 @@ function apiClient(baseUrl: string, token: string): Api {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
-      return { status: res.status, body: text === '' ? null : JSON.parse(text) };
+      return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as Answer };
     },
   };
 }
@@ -77,10 +84,10 @@ test('the service checks, alerts, stops cleanly and comes back with all its data
   const b = await create('flaky', `${flaky.url}/b`);
   assert.equal(a.status, 201);
   assert.equal(b.status, 201);
-  const ids = [a.body.id as string, b.body.id as string];
+  const ids = [a.body.id, b.body.id];
 
   const statusOf = async (id: string): Promise<string> =>
-    (await api.call('GET', `/monitors/${id}/status`)).body.status as string;
+    (await api.call('GET', `/monitors/${id}/status`)).body.status;
   for (const id of ids) {
     await eventually(`${id} up`, async () => ((await statusOf(id)) === 'up' ? true : undefined));
   }
@@ -96,7 +103,11 @@ test('the service checks, alerts, stops cleanly and comes back with all its data
     [down, 'monitor.down', 'down'],
     [up, 'monitor.up', 'up'],
   ] as const) {
-    const payload = JSON.parse(hook.body) as Record<string, any>;
+    const payload = JSON.parse(hook.body) as {
+      event: string;
+      status: string;
+      monitor: { id: string };
+    };
     assert.equal(hook.headers['x-uptime-event'], event);
     assert.equal(payload.event, event);
     assert.equal(payload.status, status);
@@ -106,7 +117,7 @@ test('the service checks, alerts, stops cleanly and comes back with all its data
   }
   const incidents = await api.call('GET', `/incidents?monitorId=${ids[1]}`);
   assert.equal(incidents.body.items.length, 1);
-  assert.equal(incidents.body.items[0].state, 'resolved');
+  assert.equal(incidents.body.items[0]?.state, 'resolved');
 
   // SIGTERM: running checks finish, everything held is written, exit 0.
   assert.equal(await first.stop('SIGTERM'), 0);
@@ -126,15 +137,12 @@ test('the service checks, alerts, stops cleanly and comes back with all its data
     assert.equal(results.body.items.length, checksMade[i], `results of ${id}`);
   }
   const listed = await api.call('GET', '/monitors');
-  assert.deepEqual(
-    (listed.body.items as { id: string }[]).map((m) => m.id).sort(),
-    [...ids].sort(),
-  );
+  assert.deepEqual(listed.body.items.map((m) => m.id).sort(), [...ids].sort());
   // The monitors are back on schedule.
   for (const id of ids) {
     await eventually(`${id} checked after restart`, async () => {
       const latest = await api.call('GET', `/monitors/${id}/results?limit=1`);
-      const item = latest.body.items[0] as { checkedAt: string } | undefined;
+      const item = latest.body.items[0];
       return item !== undefined && item.checkedAt > stoppedAt ? true : undefined;
     });
   }
