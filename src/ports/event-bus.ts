@@ -18,6 +18,13 @@ export interface SubscribeOptions {
    * recorder, which trade a little latency for fewer, fuller transactions.
    */
   readonly maxWaitMs?: number;
+  /**
+   * Told the full set of partitions this subscription owns whenever it changes: once after
+   * subscribing and at every rebalance. Called before any message of a newly owned partition is
+   * handled, and only after the handler calls for revoked partitions have finished. Roles that
+   * keep per-partition state (the scheduler's shard) use it to load and drop their share.
+   */
+  readonly onAssignment?: (partitions: readonly number[]) => void | Promise<void>;
 }
 
 export interface Subscription {
@@ -49,6 +56,11 @@ export interface EventBus {
     handler: BatchHandler<PayloadOf<T>>,
     options?: SubscribeOptions,
   ): Promise<Subscription>;
+  /**
+   * The partition a message with this key goes to on this topic: the same function publishers
+   * use, so that a role can tell which of the store's monitors fall in the partitions it owns.
+   */
+  partitionOf(topic: Topic, key: string): number;
   /** Resolves when the bus answers; rejects with a reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
