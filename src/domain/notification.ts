@@ -34,6 +34,19 @@ export interface NotificationPayload {
   readonly result: CheckResult | null;
 }
 
+/** The body of a channel's `test` event: no monitor, status or incident. */
+export function testNotification(at: string): NotificationPayload {
+  return {
+    event: 'test',
+    at,
+    monitor: null,
+    status: null,
+    previousStatus: null,
+    incident: null,
+    result: null,
+  };
+}
+
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 /** One notification to one channel, with its attempts: the durable delivery log. */

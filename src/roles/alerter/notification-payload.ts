@@ -1,5 +1,9 @@
 import type { StatusChanged } from '../../domain/events.js';
-import type { NotificationEvent, NotificationPayload } from '../../domain/notification.js';
+import {
+  testNotification,
+  type NotificationEvent,
+  type NotificationPayload,
+} from '../../domain/notification.js';
 
 /**
  * The webhook body of a status change, as the contract defines it. It depends only on the event,
@@ -18,16 +22,7 @@ export function statusChangePayload(change: StatusChanged, event: NotificationEv
   return JSON.stringify(payload);
 }
 
-/** The body of the `test` event a channel's test route sends: no monitor, status or incident. */
+/** The body of the `test` event a channel's test route sends. */
 export function testPayload(at: string): string {
-  const payload: NotificationPayload = {
-    event: 'test',
-    at,
-    monitor: null,
-    status: null,
-    previousStatus: null,
-    incident: null,
-    result: null,
-  };
-  return JSON.stringify(payload);
+  return JSON.stringify(testNotification(at));
 }

@@ -6,7 +6,7 @@ import {
   type PublicChannel,
 } from '../../domain/channel.js';
 import { isId, newChannelId, newDeliveryId, uuidv7, type ChannelId } from '../../domain/ids.js';
-import type { Delivery, NotificationPayload } from '../../domain/notification.js';
+import { testNotification, type Delivery } from '../../domain/notification.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { NewDelivery, Page, Store } from '../../ports/store.js';
@@ -132,15 +132,7 @@ export function createChannelService(deps: ChannelServiceDeps): ChannelService {
       const channel = await load(id);
       const nowMs = clock.now();
       const at = new Date(nowMs).toISOString();
-      const payload: NotificationPayload = {
-        event: 'test',
-        at,
-        monitor: null,
-        status: null,
-        previousStatus: null,
-        incident: null,
-        result: null,
-      };
+      const payload = testNotification(at);
       const delivery: NewDelivery = {
         id: newDeliveryId(),
         channelId: channel.id,
