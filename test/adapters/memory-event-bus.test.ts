@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMemoryEventBus } from '../../src/adapters/memory-bus/memory-event-bus.js';
+import { assignPartitions } from '../../src/adapters/memory-bus/assign-partitions.js';
+import {
+  createMemoryEventBus,
+  type HandlerErrorContext,
+} from '../../src/adapters/memory-bus/memory-event-bus.js';
 import type { CheckResult } from '../../src/domain/check.js';
 import type { CheckId, MonitorId } from '../../src/domain/ids.js';
 import type { BusMessage } from '../../src/ports/event-bus.js';
@@ -175,5 +179,93 @@ void describe('memory event bus', () => {
     const ms = performance.now() - started;
     assert.equal(handled, total);
     t.diagnostic(`${Math.round(total / (ms / 1000)).toLocaleString('en')} messages/s`);
+  });
+});
+
+void describe('memory event bus: partition assignment', () => {
+  const owners = (assignment: readonly (string | undefined)[]): string =>
+    assignment.map((m) => m ?? '-').join('');
+
+  void it('balances partitions and moves as few as it can', () => {
+    const none = Array.from({ length: 8 }, (): string | undefined => undefined);
+    const alone = assignPartitions(none, ['a']);
+    assert.equal(owners(alone), 'aaaaaaaa');
+    const pair = assignPartitions(alone, ['a', 'b']);
+    assert.equal(owners(pair), 'aaaabbbb', 'b takes half; a keeps the rest');
+    const three = assignPartitions(pair, ['a', 'b', 'c']);
+    assert.equal(owners(three), 'aaacbbbc', 'c takes one from each; a and b keep theirs');
+    const afterA = assignPartitions(
+      three.map((m) => (m === 'a' ? undefined : m)),
+      ['b', 'c'],
+    );
+    assert.equal(owners(afterA), 'bcccbbbc', "only a's partitions move");
+    assert.equal(owners(assignPartitions(afterA, [])), '--------');
+    assert.equal(owners(assignPartitions(['x', 'x'], ['a', 'b', 'c'])), 'ab');
+  });
+
+  void it('resolves subscribe once the member has been told its first set', async (t) => {
+    const bus = createMemoryEventBus({ partitions: 4 });
+    t.after(() => bus.close());
+    const told: number[][] = [];
+    await bus.subscribe('results', 'g', () => Promise.resolve(), {
+      onAssignment: async (partitions) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        told.push([...partitions]);
+      },
+    });
+    assert.deepEqual(told, [[0, 1, 2, 3]]);
+    assert.equal(bus.partitionOf('results', 'm'), bus.partitionOf('monitors', 'm'));
+  });
+
+  void it('reports a failing listener and serves the partitions all the same', async (t) => {
+    const failures: HandlerErrorContext[] = [];
+    const bus = createMemoryEventBus({ onHandlerError: (_e, context) => failures.push(context) });
+    t.after(() => bus.close());
+    let handled = 0;
+    await bus.subscribe(
+      'results',
+      'g',
+      (batch) => {
+        handled += batch.length;
+        return Promise.resolve();
+      },
+      {
+        onAssignment: () => {
+          throw new Error('listener failed');
+        },
+      },
+    );
+    await bus.publish('results', [result('m', 0)]);
+    assert.equal(await bus.drain(1_000), true);
+    assert.equal(handled, 1);
+    assert.deepEqual(
+      failures.map((f) => [f.stage, f.group]),
+      [['assignment', 'g']],
+    );
+  });
+
+  void it('holds moved partitions until the listener is done, and drain waits for it', async (t) => {
+    const bus = createMemoryEventBus({ partitions: 2 });
+    t.after(() => bus.close());
+    await bus.subscribe('results', 'g', () => Promise.resolve());
+    const listening = deferred();
+    const handled: string[] = [];
+    const joining = bus.subscribe(
+      'results',
+      'g',
+      (batch) => {
+        handled.push(...batch.map((m) => m.key));
+        return Promise.resolve();
+      },
+      { onAssignment: () => listening.promise },
+    );
+    const key = ['a', 'b', 'c', 'd'].find((k) => bus.partitionOf('results', k) === 1) ?? 'a';
+    await bus.publish('results', [result(key, 0)]);
+    assert.equal(await bus.drain(50), false, 'a rebalance is under way');
+    assert.deepEqual(handled, []);
+    listening.resolve();
+    await joining;
+    assert.equal(await bus.drain(1_000), true);
+    assert.deepEqual(handled, [key]);
   });
 });

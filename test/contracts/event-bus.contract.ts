@@ -2,14 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { CheckRequest } from '../../src/domain/check.js';
 import { checksTopic, type ChecksTopic } from '../../src/domain/events.js';
-import { uuidv7, type CheckId, type MonitorId } from '../../src/domain/ids.js';
+import { uuidv7 } from '../../src/domain/ids.js';
 import type { BusMessage, EventBus } from '../../src/ports/event-bus.js';
+import { assignmentContract } from './event-bus-assignment.contract.js';
+import {
+  firstSeenOrder,
+  message,
+  range,
+  seq,
+  sequences,
+  type EventBusContractOptions,
+} from './event-bus-support.js';
 import { deferred, waitUntil } from './wait-until.js';
 
-export interface EventBusContractOptions {
-  /** Deadline for each awaited delivery; a broker with group rebalances may need more. */
-  readonly timeoutMs?: number;
-}
+export type { EventBusContractOptions } from './event-bus-support.js';
 
 /**
  * The EventBus contract (src/ports/event-bus.ts), run by every adapter. Each test opens its own
@@ -217,55 +223,7 @@ export function eventBusContract(
       await assert.rejects(bus.ping());
       await bus.close();
     });
+
+    assignmentContract(open, options);
   });
-}
-
-/** A check request whose `scheduledAt` carries a sequence number, keyed as given. */
-function message(key: string, sequence: number): BusMessage<CheckRequest> {
-  return {
-    key,
-    value: {
-      checkId: `check-${key}-${sequence}` as CheckId,
-      monitorId: key as MonitorId,
-      scheduledAt: sequence,
-      intervalMs: 60_000,
-      region: 'contract',
-      probe: {
-        url: 'https://example.com/health',
-        method: 'GET',
-        headers: { accept: 'application/json' },
-        body: null,
-        timeoutMs: 10_000,
-        expectedStatus: ['200-399'],
-        keyword: null,
-        invertKeyword: false,
-        maxLatencyMs: null,
-        followRedirects: true,
-        verifyTls: true,
-      },
-    },
-  };
-}
-
-const seq = (m: BusMessage<CheckRequest>): number => m.value.scheduledAt;
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
-/** Distinct sequence numbers, sorted: which messages arrived, whatever the duplicates. */
-function sequences(messages: readonly BusMessage<CheckRequest>[]): number[] {
-  return [...new Set(messages.map(seq))].sort((a, b) => a - b);
-}
-
-/**
- * The order in which a key's messages were first seen. At-least-once delivery may repeat a
- * message (a redelivered batch), but never lets a later message overtake an earlier one.
- */
-function firstSeenOrder(messages: readonly BusMessage<CheckRequest>[], key: string): number[] {
-  const order: number[] = [];
-  const known = new Set<number>();
-  for (const m of messages) {
-    if (m.key !== key || known.has(seq(m))) continue;
-    known.add(seq(m));
-    order.push(seq(m));
-  }
-  return order;
 }

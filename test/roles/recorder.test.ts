@@ -59,6 +59,7 @@ async function setup(t: TestContext, options: { failStatusPublishes?: number } =
       await bus.publish(topic, messages);
     },
     subscribe: (topic, group, handler, opts) => bus.subscribe(topic, group, handler, opts),
+    partitionOf: (topic, key) => bus.partitionOf(topic, key),
     ping: () => bus.ping(),
     close: () => bus.close(),
   };

@@ -7,7 +7,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../ports/event-bus.js';
-import { PartitionLoop, type Member, type PartitionHost } from './partition-loop.js';
+import { ConsumerGroup, type GroupHost, type GroupMember } from './consumer-group.js';
 
 export interface MemoryEventBusOptions {
   /** Partitions per (topic, group): the unit of per-key order and of parallel handler calls. */
@@ -23,6 +23,8 @@ export interface MemoryEventBusOptions {
 export interface HandlerErrorContext {
   readonly topic: string;
   readonly group: string;
+  /** `assignment`: an `onAssignment` listener threw (batchSize 0); the member owns its set anyway. */
+  readonly stage: 'batch' | 'assignment';
   readonly batchSize: number;
   /** 1 for the first failure of this batch. */
   readonly attempt: number;
@@ -33,19 +35,25 @@ export interface HandlerErrorContext {
  *
  * Semantics, chosen to match Kafka's so that the same role code runs on both:
  * - Topics exist on first use. Each (topic, group) has `partitions` FIFO queues; a message goes
- *   to queue `hash32(key) % partitions`, and each queue is processed by one loop.
+ *   to queue `hash32(key) % partitions` (`partitionOf`, the same for every topic), and each queue
+ *   is processed by one loop.
  * - Subscribing twice with the same group joins the group: its partitions are shared among the
- *   members (partition i is served by member i mod n, reassigned when members come and go); every
- *   message is handled by one member. When the last member of a group closes, the group ends and
- *   whatever it had not yet handled is dropped: nothing in memory outlives the process anyway, so
- *   a later subscription with that group starts from the messages published after it.
+ *   members in a balanced, sticky assignment, rebalanced when members come and go (see
+ *   `ConsumerGroup`); every message is handled by one member. `subscribe` resolves once the new
+ *   member has been told its first set. A closing member is told nothing more; the others are told
+ *   their new sets. When the last member of a group closes, the group ends and whatever it had
+ *   not yet handled is dropped: nothing in memory outlives the process anyway, so a later
+ *   subscription with that group starts from the messages published after it.
+ * - An `onAssignment` listener must not subscribe to or close a subscription of its own group:
+ *   the rebalance it is part of waits for it.
  * - Values are handed over by reference, not copied; handlers must treat them as immutable (they
  *   are `readonly` by type).
  */
 export interface MemoryEventBus extends EventBus {
   /**
    * Resolves true once every message published so far (and every message those handlers
-   * published meanwhile) has been handled or dropped with its group; false after `timeoutMs`.
+   * published meanwhile) has been handled or dropped with its group, and every rebalance under
+   * way has finished; false after `timeoutMs`.
    * For an orderly shutdown (stop producers, drain, stop consumers) and for tests.
    */
   drain(timeoutMs?: number): Promise<boolean>;
@@ -73,13 +81,6 @@ const DEFAULTS = {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
-interface Group {
-  readonly topic: string;
-  readonly name: string;
-  readonly members: Member[];
-  readonly partitions: PartitionLoop[];
-}
-
 export function createMemoryEventBus(options: MemoryEventBusOptions = {}): MemoryEventBus {
   const partitionCount = options.partitions ?? DEFAULTS.partitions;
   const retryBackoffMs = options.retryBackoffMs ?? DEFAULTS.retryBackoffMs;
@@ -92,9 +93,9 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
   const onHandlerError = options.onHandlerError;
 
   /** Topic → its groups, as an array because publish walks it for every message. */
-  const topics = new Map<string, Group[]>();
+  const topics = new Map<string, ConsumerGroup[]>();
   let closed = false;
-  /** Messages (one per group copy) published and not yet handled or dropped. */
+  /** Messages (one per group copy) published and not yet handled or dropped, and rebalances. */
   let pending = 0;
   let drainWaiters: (() => void)[] = [];
 
@@ -107,39 +108,43 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
     }
   };
 
-  const createGroup = (topic: string, name: string): Group => {
-    const members: Member[] = [];
-    const host: PartitionHost = {
-      memberFor: (partition) => members[partition % Math.max(1, members.length)],
+  const partitionOf = (key: string): number =>
+    partitionCount === 1 ? 0 : hash32(key) % partitionCount;
+
+  const createGroup = (topic: string, name: string): ConsumerGroup => {
+    const report = (error: unknown, context: HandlerErrorContext): void => {
+      try {
+        onHandlerError?.(error, context);
+      } catch {
+        // A failing observer must not stop a partition's loop or a rebalance.
+      }
+    };
+    const host: GroupHost = {
       retryDelayMs: (attempt) =>
         Math.min(DEFAULTS.maxRetryBackoffMs, retryBackoffMs * 2 ** (attempt - 1)),
       settled: settle,
       handlerFailed: (error, batchSize, attempt) => {
-        try {
-          onHandlerError?.(error, { topic, group: name, batchSize, attempt });
-        } catch {
-          // A failing observer must not stop the partition's loop.
-        }
+        report(error, { topic, group: name, stage: 'batch', batchSize, attempt });
+      },
+      assignmentFailed: (error) => {
+        report(error, { topic, group: name, stage: 'assignment', batchSize: 0, attempt: 1 });
+      },
+      rebalancing: (delta) => {
+        if (delta > 0) pending++;
+        else settle(1);
       },
     };
-    const partitions = Array.from({ length: partitionCount }, (_, i) => new PartitionLoop(i, host));
-    return { topic, name, members, partitions };
+    return new ConsumerGroup(topic, name, partitionCount, host);
   };
 
-  const leave = async (group: Group, member: Member): Promise<void> => {
-    const at = group.members.indexOf(member);
-    if (at === -1) return;
-    group.members.splice(at, 1);
-    if (group.members.length > 0) {
-      // The remaining members take over this member's partitions at their next batch.
-      await Promise.all(group.partitions.map((p) => p.callFinished(member)));
-      return;
+  const leave = (group: ConsumerGroup, member: GroupMember): Promise<void> => {
+    const left = group.leave(member);
+    if (group.size === 0) {
+      const rest = (topics.get(group.topic) ?? []).filter((g) => g !== group);
+      if (rest.length > 0) topics.set(group.topic, rest);
+      else topics.delete(group.topic);
     }
-    const groups = topics.get(group.topic) ?? [];
-    const rest = groups.filter((g) => g !== group);
-    if (rest.length > 0) topics.set(group.topic, rest);
-    else topics.delete(group.topic);
-    await Promise.all(group.partitions.map((p) => p.stop()));
+    return left;
   };
 
   const subscriptions = new Set<() => Promise<void>>();
@@ -153,29 +158,30 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
       const groups = topics.get(topic);
       if (groups === undefined || messages.length === 0) return RESOLVED;
       for (const message of messages) {
-        const p = partitionCount === 1 ? 0 : hash32(message.key) % partitionCount;
-        for (const group of groups) group.partitions[p]?.push(message);
+        const p = partitionOf(message.key);
+        for (const group of groups) group.push(p, message);
       }
       pending += messages.length * groups.length;
       return RESOLVED;
     },
 
-    subscribe<T extends Topic>(
+    async subscribe<T extends Topic>(
       topic: T,
       group: string,
       handler: BatchHandler<PayloadOf<T>>,
       subscribeOptions: SubscribeOptions = {},
     ): Promise<Subscription> {
-      if (closed) return Promise.reject(closedError());
+      if (closed) throw closedError();
       const maxBatchSize = subscribeOptions.maxBatchSize ?? DEFAULTS.maxBatchSize;
       const maxWaitMs = subscribeOptions.maxWaitMs ?? defaultMaxWaitMs;
       const invalid =
         integerProblem('maxBatchSize', maxBatchSize, 1) ?? numberProblem('maxWaitMs', maxWaitMs);
-      if (invalid !== undefined) return Promise.reject(invalid);
-      const member: Member = {
+      if (invalid !== undefined) throw invalid;
+      const member: GroupMember = {
         handler: handler as BatchHandler<unknown>,
         maxBatchSize,
         maxWaitMs,
+        onAssignment: subscribeOptions.onAssignment,
       };
       const groups = topics.get(topic) ?? [];
       let target = groups.find((g) => g.name === group);
@@ -183,7 +189,6 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
         target = createGroup(topic, group);
         topics.set(topic, [...groups, target]);
       }
-      target.members.push(member);
       const joined = target;
       let closing: Promise<void> | undefined;
       const close = (): Promise<void> => {
@@ -191,8 +196,11 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
         return closing;
       };
       subscriptions.add(close);
-      return Promise.resolve({ close });
+      await joined.join(member);
+      return { close };
     },
+
+    partitionOf: (_topic, key) => partitionOf(key),
 
     ping(): Promise<void> {
       return closed ? Promise.reject(closedError()) : RESOLVED;

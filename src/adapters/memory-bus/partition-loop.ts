@@ -10,8 +10,6 @@ export interface Member {
 
 /** What a partition needs from the group and the bus that own it. */
 export interface PartitionHost {
-  /** The member serving this partition now, or undefined when the group has none left. */
-  memberFor(partition: number): Member | undefined;
   retryDelayMs(attempt: number): number;
   /** `count` messages left the partition: acknowledged, or dropped when it stopped. */
   settled(count: number): void;
@@ -25,9 +23,13 @@ const yieldTurn = (): Promise<void> =>
 
 /**
  * A FIFO of messages for one (topic, group, partition), processed by one loop: it takes a batch,
- * calls the member's handler, drops the batch when the call resolves and redelivers the same batch
+ * calls the owner's handler, drops the batch when the call resolves and redelivers the same batch
  * after a backoff when it throws. Because one loop serves the partition, handler calls for a key
- * never overlap and keys keep their publish order, also across retries and member changes.
+ * never overlap and keys keep their publish order, also across retries and owner changes.
+ *
+ * The group moves a partition between members in two steps: `revoke` (no new handler call starts;
+ * resolves once the running one has finished) and `assign` (the new owner's calls may start). In
+ * between, messages wait in the queue.
  *
  * The loop runs only while there is work, yields to the event loop between batches (so a busy
  * topic cannot starve timers and I/O), and costs no timer or promise per message.
@@ -40,15 +42,14 @@ export class PartitionLoop {
   private running = false;
   private stopped = false;
   private loop: Promise<void> = Promise.resolve();
-  private call: { readonly member: Member; readonly done: Promise<unknown> } | undefined;
+  private owner: Member | undefined;
+  /** The running handler call, if any. */
+  private call: Promise<unknown> | undefined;
   /** While lingering: the queue length at which the wait ends early. */
   private lingerTarget = 0;
   private wake: (() => void) | undefined;
 
-  constructor(
-    private readonly index: number,
-    private readonly host: PartitionHost,
-  ) {}
+  constructor(private readonly host: PartitionHost) {}
 
   get length(): number {
     return this.items.length - this.head;
@@ -57,7 +58,7 @@ export class PartitionLoop {
   push(message: BusMessage<unknown>): void {
     if (this.stopped) return;
     this.items.push(message);
-    if (!this.running) {
+    if (!this.running && this.owner !== undefined) {
       this.running = true;
       this.loop = this.run();
     } else if (this.lingerTarget > 0 && this.length >= this.lingerTarget) {
@@ -65,9 +66,28 @@ export class PartitionLoop {
     }
   }
 
-  /** Resolves when the handler call running for `member` (if any) has finished. */
-  async callFinished(member: Member): Promise<void> {
-    if (this.call?.member === member) await this.call.done;
+  /** The member whose handler calls this partition makes, if any. */
+  get assignee(): Member | undefined {
+    return this.owner;
+  }
+
+  /** Hands the partition to `member`: its handler calls start with what is waiting. */
+  assign(member: Member): void {
+    this.owner = member;
+    if (!this.running && !this.stopped && (this.length > 0 || this.batch !== undefined)) {
+      this.running = true;
+      this.loop = this.run();
+    }
+  }
+
+  /**
+   * Takes the partition from its owner: no handler call starts until the next `assign`. Resolves
+   * once the call already running (if any) has finished; a batch it fails is kept for the next
+   * owner, ahead of everything else.
+   */
+  async revoke(): Promise<void> {
+    this.owner = undefined;
+    await this.call;
   }
 
   /** Stops fetching, lets the running handler call finish, and drops what is left. */
@@ -87,11 +107,16 @@ export class PartitionLoop {
     return this.stopped;
   }
 
+  /** Read through a call: `revoke` and `assign` may change it while the loop awaits. */
+  private currentOwner(): Member | undefined {
+    return this.owner;
+  }
+
   private async run(): Promise<void> {
     let attempt = 0;
     await yieldTurn();
     while (!this.stopped) {
-      let member = this.host.memberFor(this.index);
+      let member = this.currentOwner();
       if (member === undefined) break;
       if (this.batch === undefined) {
         if (this.length === 0) break;
@@ -99,14 +124,14 @@ export class PartitionLoop {
           this.lingerTarget = member.maxBatchSize;
           await this.sleep(member.maxWaitMs);
           this.lingerTarget = 0;
-          member = this.host.memberFor(this.index);
+          member = this.currentOwner();
           if (this.isStopped() || member === undefined) break;
         }
         this.batch = this.take(member.maxBatchSize);
       }
       const batch = this.batch;
       const done = this.deliver(member, batch);
-      this.call = { member, done };
+      this.call = done;
       const failure = await done;
       this.call = undefined;
       if (failure === undefined) {
