@@ -15,6 +15,10 @@ export interface Config {
   readonly kafkaBrokers: readonly string[] | null;
   readonly roles: ReadonlySet<RoleName>;
   readonly kafkaTopicPrefix: string;
+  /** Partitions of each topic the service creates; every process of a deployment must agree. */
+  readonly kafkaPartitions: number;
+  /** Connections in the PostgreSQL pool of each process. */
+  readonly databasePoolSize: number;
   readonly region: string;
   readonly adminToken: string | null;
   readonly retentionDays: number;
@@ -59,6 +63,20 @@ export function loadConfig(env: Env): Config {
       text('UPTIME_KAFKA_TOPIC_PREFIX'),
       'UPTIME_KAFKA_TOPIC_PREFIX',
       'uptime',
+    ),
+    kafkaPartitions: integer(
+      text('UPTIME_KAFKA_PARTITIONS'),
+      'UPTIME_KAFKA_PARTITIONS',
+      12,
+      1,
+      1000,
+    ),
+    databasePoolSize: integer(
+      text('UPTIME_DATABASE_POOL_SIZE'),
+      'UPTIME_DATABASE_POOL_SIZE',
+      10,
+      1,
+      200,
     ),
     region: name(text('UPTIME_REGION'), 'UPTIME_REGION', 'default'),
     adminToken: token(text('UPTIME_ADMIN_TOKEN')),

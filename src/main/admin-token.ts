@@ -22,7 +22,14 @@ export async function resolveAdminToken(
   }
   const token = randomBytes(32).toString('base64url');
   await mkdir(dataDir, { recursive: true });
-  await writeFile(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await writeFile(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process on the same DATA_DIR generated one first: use it.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      return (await readFile(path, 'utf8')).trim();
+    throw error;
+  }
   logger.warn(
     { adminToken: token, path },
     'generated the API token; it is shown once here and kept in the file named by path',

@@ -1,11 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createMemoryEventBus } from '../adapters/memory-bus/memory-event-bus.js';
-import { createMemoryStatusCache } from '../adapters/memory-cache/memory-status-cache.js';
 import { createThreadPoolChecker } from '../adapters/http-checker/thread-pool-checker.js';
 import { createPromMetrics } from '../adapters/prom-metrics/prom-metrics.js';
-import { createSqliteStore } from '../adapters/sqlite-store/sqlite-store.js';
 import { createWebhookNotifier } from '../adapters/webhook-notifier/webhook-notifier.js';
 import { createHttpServer } from '../api/http-server.js';
 import type { Config } from '../config/config.js';
@@ -20,6 +16,7 @@ import { createRecorder } from '../roles/recorder/recorder.js';
 import type { Role } from '../roles/role.js';
 import { createScheduler } from '../roles/scheduler/scheduler.js';
 import { createWorker } from '../roles/worker/worker.js';
+import { openInfrastructure } from './adapters.js';
 import { resolveAdminToken } from './admin-token.js';
 import { startRetention } from './retention.js';
 
@@ -38,16 +35,15 @@ export interface Service {
  * adapters.
  */
 export async function startService(config: Config, logger: Logger): Promise<Service> {
-  refuseUnavailable(config);
   await mkdir(config.dataDir, { recursive: true });
   const roles = config.roles;
   const clock = systemClock;
   const metrics = createPromMetrics();
 
-  const store: Store = createSqliteStore({ path: join(config.dataDir, 'uptime.db') });
+  const infrastructure = openInfrastructure(config, logger);
+  const { store, bus, cache } = infrastructure;
+  logger.info(infrastructure.describe, 'infrastructure');
   await store.migrate();
-  const bus = createMemoryEventBus();
-  const cache: StatusCache = createMemoryStatusCache();
   const adminToken = await resolveAdminToken(config.adminToken, config.dataDir, logger);
 
   let checker: Checker | undefined;
@@ -62,7 +58,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     await stopRetention?.();
     for (const role of [...started].reverse()) {
       await role.stop();
-      await bus.drain();
+      await infrastructure.drain();
     }
     await checker?.close(10_000);
     await bus.close();
@@ -165,17 +161,4 @@ async function readiness(
     }
   }
   return { ok: true };
-}
-
-function refuseUnavailable(config: Config): void {
-  const unsupported = [
-    ['DATABASE_URL', config.databaseUrl],
-    ['REDIS_URL', config.redisUrl],
-    ['KAFKA_BROKERS', config.kafkaBrokers],
-  ].filter(([, value]) => value !== null);
-  if (unsupported.length > 0) {
-    throw new Error(
-      `${unsupported.map(([name]) => name).join(', ')} set, but this version runs only the embedded default; unset ${unsupported.length > 1 ? 'them' : 'it'}`,
-    );
-  }
 }
