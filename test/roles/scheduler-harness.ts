@@ -10,6 +10,7 @@ import { checksTopic, type MonitorChanged } from '../../src/domain/events.js';
 import type { MonitorId } from '../../src/domain/ids.js';
 import type { Monitor } from '../../src/domain/monitor.js';
 import type { CheckStatus } from '../../src/domain/status.js';
+import type { BusMessage, EventBus } from '../../src/ports/event-bus.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { noopMetrics, type Metrics } from '../../src/ports/metrics.js';
 import type { Store } from '../../src/ports/store.js';
@@ -50,6 +51,70 @@ export interface Harness {
   restart(options?: Partial<SchedulerOptions>): Promise<void>;
   /** Scheduled times of the requests of one monitor, relative to `fromMs`. */
   timesOf(id: MonitorId, fromMs?: number): number[];
+  /**
+   * Starts one more scheduler in the same group, over the same store, bus and clock, known as
+   * `label` (the first one is `main`); it is stopped when the test ends.
+   */
+  addScheduler(label: string, options?: Partial<SchedulerOptions>): Promise<Role>;
+  /** What each scheduler did, by label: what it published, saw and owns. */
+  readonly seenBy: ReadonlyMap<string, SchedulerView>;
+  /** The label of the scheduler that was last told it owns the monitor's partition. */
+  ownerOf(id: MonitorId): string | undefined;
+}
+
+export interface SchedulerView {
+  /** Check requests it published. */
+  readonly requests: CheckRequest[];
+  /** Keys of the `monitors` messages its handler was given. */
+  readonly changes: string[];
+  /** Keys of the `results` messages its handler was given. */
+  readonly results: string[];
+  /** The `monitors` partitions it was last told it owns. */
+  owned: ReadonlySet<number>;
+}
+
+/** The bus as one scheduler uses it, with what that scheduler does recorded in `view`. */
+function watchedBus(bus: EventBus, view: SchedulerView): EventBus {
+  return {
+    ...bus,
+    publish: (topic, messages) => {
+      if (topic.startsWith('checks.')) {
+        for (const m of messages as readonly BusMessage<unknown>[]) {
+          view.requests.push(m.value as CheckRequest);
+        }
+      }
+      return bus.publish(topic, messages);
+    },
+    subscribe: (topic, group, handler, options = {}) => {
+      if (topic === 'results') {
+        return bus.subscribe(
+          topic,
+          group,
+          (batch) => {
+            view.results.push(...batch.map((m) => m.key));
+            return handler(batch);
+          },
+          options,
+        );
+      }
+      if (topic !== 'monitors') return bus.subscribe(topic, group, handler, options);
+      return bus.subscribe(
+        topic,
+        group,
+        (batch) => {
+          view.changes.push(...batch.map((m) => m.key));
+          return handler(batch);
+        },
+        {
+          ...options,
+          onAssignment: async (partitions) => {
+            view.owned = new Set(partitions);
+            await options.onAssignment?.(partitions);
+          },
+        },
+      );
+    },
+  };
 }
 
 export async function setUpScheduler(
@@ -72,11 +137,23 @@ export async function setUpScheduler(
       if (queue === 'scheduler.monitors') reconciles++;
     },
   };
-  const makeScheduler = (more: Partial<SchedulerOptions> = {}): Role =>
-    createScheduler(
-      { bus, store, clock, metrics, logger: silentLogger },
+  const seenBy = new Map<string, SchedulerView>();
+  const makeScheduler = (more: Partial<SchedulerOptions> = {}, label = 'main'): Role => {
+    const view: SchedulerView = { requests: [], changes: [], results: [], owned: new Set() };
+    seenBy.set(label, view);
+    const scheduler = createScheduler(
+      { bus: watchedBus(bus, view), store, clock, metrics, logger: silentLogger },
       { region: REGION, ...schedulerOptions, ...more },
     );
+    return {
+      ...scheduler,
+      async stop() {
+        await scheduler.stop();
+        view.owned = new Set();
+      },
+    };
+  };
+  const others: Role[] = [];
 
   const settle = async (): Promise<void> => {
     assert.equal(await bus.drain(5_000), true, 'the bus did not drain');
@@ -137,6 +214,19 @@ export async function setUpScheduler(
     timesOf(id, fromMs = T0) {
       return requests.filter((r) => r.monitorId === id).map((r) => r.scheduledAt - fromMs);
     },
+    async addScheduler(label, more = {}) {
+      const scheduler = makeScheduler(more, label);
+      others.push(scheduler);
+      await scheduler.start();
+      await settle();
+      return scheduler;
+    },
+    seenBy,
+    ownerOf(id) {
+      const partition = bus.partitionOf('monitors', id);
+      for (const [label, view] of seenBy) if (view.owned.has(partition)) return label;
+      return undefined;
+    },
   };
 
   await bus.subscribe(checksTopic(REGION), 'stand-in-worker', async (batch) => {
@@ -155,7 +245,7 @@ export async function setUpScheduler(
   });
   await harness.scheduler.start();
   t.after(async () => {
-    await harness.scheduler.stop();
+    await Promise.all([harness.scheduler, ...others].map((s) => s.stop()));
     await bus.close();
     await store.close();
   });

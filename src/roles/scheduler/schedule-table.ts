@@ -186,6 +186,22 @@ export class ScheduleTable {
     return removed;
   }
 
+  /**
+   * Lets go of the monitors for which `released` holds (their partition went to another
+   * scheduler): their checks are cancelled and no tombstone is left, since they still exist and
+   * may come back with a later assignment. Returns how many were let go.
+   */
+  release(released: (id: MonitorId) => boolean): number {
+    let count = 0;
+    for (const [id, entry] of this.entries) {
+      if (!released(id)) continue;
+      this.queue.remove(entry);
+      this.entries.delete(id);
+      count++;
+    }
+    return count;
+  }
+
   /** Hands out the due checks and puts each back at its next slot on its grid. */
   private advance(due: Entry[], nowMs: number): DueCheck[] {
     const checks: DueCheck[] = [];
