@@ -81,7 +81,7 @@ interface ReadOutcome {
  */
 export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions): Role {
   const { bus, store, clock, metrics } = deps;
-  const logger = deps.logger.child({ role: 'scheduler' });
+  const logger = deps.logger;
   const group = options.group ?? 'scheduler';
   const resultsGroup = `${group}-results-${options.instanceId ?? uuidv7()}`;
   const reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
