@@ -7,48 +7,7 @@ import { test } from 'node:test';
 import { startFakeSite } from '../support/fake-site.js';
 import { startServiceProcess } from '../support/service-process.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
-
-/** The fields of API answers this test reads. */
-interface Answer {
-  id: string;
-  status: string;
-  items: { id: string; state: string; checkedAt: string }[];
-}
-
-interface Api {
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Answer }>;
-}
-
-function apiClient(baseUrl: string, token: string): Api {
-  return {
-    async call(method, path, body) {
-      const res = await fetch(`${baseUrl}/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as Answer };
-    },
-  };
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { apiClient, eventually } from '../support/api-client.js';
 
 test('the service checks, alerts, stops cleanly and comes back with all its data', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'uptime-e2e-'));
