@@ -6,6 +6,7 @@ import type { Logger } from '../ports/logger.js';
 import type { StatusCache } from '../ports/status-cache.js';
 import type { Store } from '../ports/store.js';
 import { createApiServices } from '../roles/api/api-services.js';
+import { createOutboxRelay } from '../roles/api/outbox-relay.js';
 import { createBearerAuth } from './auth.js';
 import { installBodyParsers } from './body-parsers.js';
 import { installErrorHandler, notFoundHandler } from './error-handler.js';
@@ -82,9 +83,12 @@ export async function createHttpServer(
   });
 
   if (options.apiEnabled) {
+    const outbox = createOutboxRelay({ store: deps.store, bus: deps.bus, clock, logger });
+    outbox.start();
+    app.addHook('onClose', () => outbox.stop());
     const services = createApiServices({
       store: deps.store,
-      bus: deps.bus,
+      outbox,
       cache: deps.cache,
       clock,
       logger,

@@ -1,4 +1,5 @@
 import type { Channel } from '../domain/channel.js';
+import type { MonitorChanged } from '../domain/events.js';
 import type { CheckResult } from '../domain/check.js';
 import type { ChannelId, DeliveryId, MonitorId } from '../domain/ids.js';
 import type { Incident, IncidentState } from '../domain/incident.js';
@@ -86,6 +87,13 @@ export interface NewDelivery {
   readonly nextAttemptAt: number;
 }
 
+/** A monitor change waiting in the outbox to be published on `monitors`. */
+export interface OutboxEntry {
+  /** Increasing in commit order. */
+  readonly seq: number;
+  readonly change: MonitorChanged;
+}
+
 export type AttemptOutcome =
   | { readonly kind: 'delivered'; readonly at: string }
   | {
@@ -134,6 +142,16 @@ export interface Store {
   ): Promise<boolean>;
   /** Returns false when unknown. */
   deleteMonitor(id: MonitorId): Promise<boolean>;
+  /**
+   * The transactional outbox of `monitor.changed`: `createMonitor`, `updateMonitor` and
+   * `deleteMonitor` each append their MonitorChanged (reason `created`; `paused` or `resumed`
+   * with a status option, else `updated`; a `deleted` tombstone) in the same transaction as the
+   * write, so a change that committed is published even if the process dies right after. Oldest
+   * first.
+   */
+  pendingMonitorChanges(limit: number): Promise<OutboxEntry[]>;
+  /** Removes published entries; unknown sequence numbers are ignored. */
+  acknowledgeMonitorChanges(seqs: readonly number[]): Promise<void>;
   /** Status entries from the store, for cache misses. Unknown ids are absent. */
   statuses(ids: readonly MonitorId[]): Promise<Map<MonitorId, StatusEntry>>;
 

@@ -4,6 +4,7 @@ import { channelsContract } from './store-channels.contract.js';
 import { deliveriesContract } from './store-deliveries.contract.js';
 import { incidentsContract } from './store-incidents.contract.js';
 import { monitorsContract } from './store-monitors.contract.js';
+import { outboxContract } from './store-outbox.contract.js';
 import { resultsContract } from './store-results.contract.js';
 import { uptimeContract } from './store-uptime.contract.js';
 
@@ -14,6 +15,7 @@ import { uptimeContract } from './store-uptime.contract.js';
 export function storeContract(name: string, open: () => Promise<Store>): void {
   void describe(`Store contract: ${name}`, () => {
     monitorsContract(open);
+    outboxContract(open);
     resultsContract(open);
     uptimeContract(open);
     incidentsContract(open);

@@ -123,6 +123,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE state = 'pending';
     `,
   },
+  {
+    version: 2,
+    name: 'monitor change outbox',
+    sql: `
+      CREATE TABLE monitor_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        change TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,7 +1,8 @@
+import type { MonitorChanged } from '../../domain/events.js';
 import type { ChannelId, MonitorId } from '../../domain/ids.js';
 import type { Monitor } from '../../domain/monitor.js';
 import { initialState, pausedOrResumed } from '../../domain/status-machine.js';
-import type { MonitorQuery, Page } from '../../ports/store.js';
+import type { MonitorQuery, OutboxEntry, Page } from '../../ports/store.js';
 import { decodeCursor, pageLimit, toPage } from './cursor.js';
 import { lazyStatement, type SqliteDatabase, type Statement } from './database.js';
 import { toMs } from './instant.js';
@@ -26,6 +27,8 @@ export interface MonitorRepository {
   remove(id: MonitorId): boolean;
   /** Drops a channel from every monitor's `notificationChannelIds`, keeping the others' order. */
   forgetChannel(id: ChannelId): void;
+  pendingChanges(limit: number): OutboxEntry[];
+  acknowledgeChanges(seqs: readonly number[]): void;
 }
 
 /** Monitor definitions and their tags; creating or pausing one also sets its state. */
@@ -69,6 +72,21 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
      WHERE monitor_seq = (SELECT seq FROM monitors WHERE id = ?)`,
   );
   const deleteMonitor = lazyStatement<[string]>(db, 'DELETE FROM monitors WHERE id = ?');
+  const insertChange = lazyStatement<[string]>(
+    db,
+    'INSERT INTO monitor_outbox (change) VALUES (?)',
+  );
+  const selectChanges = lazyStatement<[number], { seq: number; change: string }>(
+    db,
+    'SELECT seq, change FROM monitor_outbox ORDER BY seq LIMIT ?',
+  );
+  const deleteChanges = lazyStatement<[string]>(
+    db,
+    'DELETE FROM monitor_outbox WHERE seq IN (SELECT value FROM json_each(?))',
+  );
+  const recordChange = (change: MonitorChanged): void => {
+    insertChange().run(JSON.stringify(change));
+  };
   // A UUID inside quotes appears in the document only as a value; the JSON check below decides.
   const selectReferencing = lazyStatement<[string], MonitorRow>(
     db,
@@ -110,6 +128,7 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
     writeTags(monitor);
     const state = initialState(monitor.id, monitor.createdAt, monitor.paused);
     insertState().run(...stateParams(state), monitor.id);
+    recordChange({ kind: 'upserted', reason: 'created', monitor });
   });
 
   const update = db.transaction(
@@ -132,9 +151,17 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
         if (row === undefined) insertState().run(...stateParams(next), monitor.id);
         else updateState().run(...stateParams(next), monitor.id);
       }
+      const reason = status === 'paused' ? 'paused' : status === 'pending' ? 'resumed' : 'updated';
+      recordChange({ kind: 'upserted', reason, monitor });
       return true;
     },
   );
+
+  const remove = db.transaction((id: MonitorId): boolean => {
+    if (deleteMonitor().run(id).changes === 0) return false;
+    recordChange({ kind: 'deleted', monitorId: id });
+    return true;
+  });
 
   const forgetChannel = db.transaction((id: ChannelId): void => {
     for (const row of selectReferencing().all(`%"${id}"%`)) {
@@ -166,9 +193,16 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
     },
     all: () => selectAll().all().map(monitorFromRow),
     update: (monitor, status) => update.immediate(monitor, status),
-    remove: (id) => deleteMonitor().run(id).changes > 0,
+    remove: (id) => remove.immediate(id),
     forgetChannel: (id) => {
       forgetChannel.immediate(id);
+    },
+    pendingChanges: (limit) =>
+      selectChanges()
+        .all(limit)
+        .map((row) => ({ seq: row.seq, change: JSON.parse(row.change) as MonitorChanged })),
+    acknowledgeChanges: (seqs) => {
+      if (seqs.length > 0) deleteChanges().run(JSON.stringify(seqs));
     },
   };
 }

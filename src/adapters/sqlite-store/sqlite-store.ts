@@ -98,6 +98,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     allMonitors: () => run(() => monitors.all()),
     updateMonitor: (monitor, opts) => run(() => monitors.update(monitor, opts?.status)),
     deleteMonitor: (id) => run(() => monitors.remove(id)),
+    pendingMonitorChanges: (limit) => run(() => monitors.pendingChanges(limit)),
+    acknowledgeMonitorChanges: (seqs) =>
+      run(() => {
+        monitors.acknowledgeChanges(seqs);
+      }),
     statuses: (ids) => run(() => states.statuses(ids)),
 
     recordBatch: (batch, evaluate) => run(() => recordBatch(batch, evaluate)),

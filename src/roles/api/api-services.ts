@@ -1,16 +1,16 @@
 import type { Clock } from '../../ports/clock.js';
-import type { EventBus } from '../../ports/event-bus.js';
 import type { Logger } from '../../ports/logger.js';
 import type { StatusCache } from '../../ports/status-cache.js';
 import type { Store } from '../../ports/store.js';
 import { createChannelService, type ChannelService } from './channel-service.js';
 import { createHistoryService, type HistoryService } from './history-service.js';
 import { createMonitorService, type MonitorService } from './monitor-service.js';
+import type { OutboxRelay } from './outbox-relay.js';
 import { createStatusService, type StatusService } from './status-service.js';
 
 export interface ApiServicesDeps {
   readonly store: Store;
-  readonly bus: EventBus;
+  readonly outbox: OutboxRelay;
   readonly cache: StatusCache;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -26,11 +26,11 @@ export interface ApiServices {
 }
 
 export function createApiServices(deps: ApiServicesDeps): ApiServices {
-  const { store, bus, cache, clock, logger } = deps;
+  const { store, outbox, cache, clock, logger } = deps;
   const statuses = createStatusService({ store, cache, logger });
   return {
     statuses,
-    monitors: createMonitorService({ store, bus, cache, statuses, clock, logger }),
+    monitors: createMonitorService({ store, outbox, cache, statuses, clock, logger }),
     history: createHistoryService({ store, clock }),
     channels: createChannelService({
       store,

@@ -1,4 +1,3 @@
-import type { MonitorChanged } from '../../domain/events.js';
 import { isId, newMonitorId, type MonitorId } from '../../domain/ids.js';
 import {
   MONITOR_DEFAULTS,
@@ -10,8 +9,8 @@ import {
 import type { MonitorStatus } from '../../domain/status.js';
 import type { FieldError } from '../../domain/validation.js';
 import type { Clock } from '../../ports/clock.js';
-import type { EventBus } from '../../ports/event-bus.js';
 import type { Logger } from '../../ports/logger.js';
+import type { OutboxRelay } from './outbox-relay.js';
 import type { StatusCache } from '../../ports/status-cache.js';
 import type { Page, Store } from '../../ports/store.js';
 import { notFound, validationFailed } from './api-errors.js';
@@ -35,7 +34,7 @@ export type MonitorWithStatus = Monitor & { readonly status: MonitorStatus };
 
 export interface MonitorServiceDeps {
   readonly store: Store;
-  readonly bus: EventBus;
+  readonly outbox: OutboxRelay;
   readonly cache: StatusCache;
   readonly statuses: StatusService;
   readonly clock: Clock;
@@ -43,9 +42,9 @@ export interface MonitorServiceDeps {
 }
 
 /**
- * Use cases on monitor definitions. Every write commits to the store first, then announces
- * `monitor.changed`; a failed announcement is logged and the write still stands, because the
- * scheduler's periodic reconcile against the store repairs it.
+ * Use cases on monitor definitions. Every write commits to the store together with its
+ * `monitor.changed` (the store's outbox); the relay publishes it before the write answers, and
+ * retries later when the bus refuses, so the write stands either way and no change is lost.
  */
 export interface MonitorService {
   create(draft: MonitorDraft): Promise<Monitor>;
@@ -71,7 +70,7 @@ function settingsOf(source: MonitorPatch): MonitorPatch {
 }
 
 export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
-  const { store, bus, cache, statuses, clock, logger } = deps;
+  const { store, outbox, cache, statuses, clock, logger } = deps;
   const nowIso = (): string => new Date(clock.now()).toISOString();
 
   const load = async (id: string): Promise<Monitor> => {
@@ -98,17 +97,6 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
     if (errors.length > 0) throw validationFailed(errors);
   };
 
-  const announce = async (monitorId: MonitorId, change: MonitorChanged): Promise<void> => {
-    try {
-      await bus.publish('monitors', [{ key: monitorId, value: change }]);
-    } catch (error) {
-      logger.error(
-        { err: error, monitorId, change: change.kind === 'upserted' ? change.reason : 'deleted' },
-        'monitor.changed not published; the scheduler reconcile will pick the change up',
-      );
-    }
-  };
-
   /** Pause or resume: the state follows at once, in the store and, forced, in the cache. */
   const setPaused = async (monitor: Monitor, paused: boolean): Promise<Monitor> => {
     const at = nowIso();
@@ -116,11 +104,7 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
     const status = paused ? 'paused' : 'pending';
     if (!(await store.updateMonitor(next, { status }))) throw notFound('monitor');
     await refreshCache(next.id, status, at);
-    await announce(next.id, {
-      kind: 'upserted',
-      reason: paused ? 'paused' : 'resumed',
-      monitor: next,
-    });
+    await outbox.flush();
     return next;
   };
 
@@ -146,7 +130,7 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
       await validate(settings);
       const monitor: Monitor = { ...settings, id: newMonitorId(), createdAt: at, updatedAt: at };
       await store.createMonitor(monitor);
-      await announce(monitor.id, { kind: 'upserted', reason: 'created', monitor });
+      await outbox.flush();
       return monitor;
     },
 
@@ -185,7 +169,7 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
         updatedAt: nowIso(),
       };
       if (!(await store.updateMonitor(next))) throw notFound('monitor');
-      await announce(next.id, { kind: 'upserted', reason: 'updated', monitor: next });
+      await outbox.flush();
       return next;
     },
 
@@ -207,7 +191,7 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
       } catch (error) {
         logger.warn({ err: error, monitorId }, 'status cache entry not removed after delete');
       }
-      await announce(monitorId, { kind: 'deleted', monitorId });
+      await outbox.flush();
     },
   };
 }
