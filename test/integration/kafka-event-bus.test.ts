@@ -180,6 +180,42 @@ void describe('kafka event bus', () => {
     t.diagnostic(`split after ${splitMs} ms, taken over ${takeoverMs} ms after a leave`);
   });
 
+  void it('serves members of one group that read different topics, each all of its topic', async (t) => {
+    const { bus, topic } = setUp(t);
+    const other = openBus();
+    t.after(() => other.close());
+    const otherTopic = checksTopic(`kafka-${uuidv7()}`);
+    const shared = group('regions');
+    const owned = { a: [] as readonly number[], b: [] as readonly number[] };
+    const got = { a: [] as BusMessage<CheckRequest>[], b: [] as BusMessage<CheckRequest>[] };
+    const member = (who: 'a' | 'b') =>
+      [
+        (batch: readonly BusMessage<CheckRequest>[]) => {
+          got[who].push(...batch);
+          return Promise.resolve();
+        },
+        {
+          onAssignment: (p: readonly number[]) => {
+            owned[who] = p;
+          },
+        },
+      ] as const;
+    await bus.subscribe(topic, shared, ...member('a'));
+    await other.subscribe(otherTopic, shared, ...member('b'));
+    await waitUntil(
+      () => owned.a.length === 12 && owned.b.length === 12,
+      `each owns its topic: ${owned.a.join()} | ${owned.b.join()}`,
+      30_000,
+    );
+    const round = range(24).map((s) => message(`monitor-${s}`, s));
+    await Promise.all([bus.publish(topic, round), other.publish(otherTopic, round)]);
+    await waitUntil(
+      () => sequences(got.a).length === 24 && sequences(got.b).length === 24,
+      `delivered: ${sequences(got.a).length} and ${sequences(got.b).length} of 24`,
+      DELIVERY_MS,
+    );
+  });
+
   void it('hands the partitions of a killed process to the survivor within the session timeout', async (t) => {
     const { bus, topic } = setUp(t);
     const shared = group('kill');

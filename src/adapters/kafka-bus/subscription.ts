@@ -3,6 +3,7 @@ import {
   FetchIsolationLevels,
   type ConsumerGroupJoinPayload,
   type GroupOptions,
+  type GroupProtocolSubscription,
 } from '@platformatic/kafka';
 import type { BatchHandler, Subscription } from '../../ports/event-bus.js';
 import type { Logger } from '../../ports/logger.js';
@@ -10,6 +11,7 @@ import { Assignment } from './assignment.js';
 import { describeError, wrapError } from './errors.js';
 import { GroupConsumer } from './group-consumer.js';
 import { TUNING, type ResolvedOptions } from './options.js';
+import { ASSIGNMENT_PROTOCOL, encodeOwned, stickyAssigner } from './partition-assigner.js';
 import { withTimeout } from './timing.js';
 
 export interface SubscriptionSpec {
@@ -19,6 +21,10 @@ export interface SubscriptionSpec {
   readonly maxBatchSize: number;
   readonly maxWaitMs: number;
   readonly onAssignment: ((partitions: readonly number[]) => void | Promise<void>) | undefined;
+}
+
+function ownedProtocol(topic: string, partitions: readonly number[]): GroupProtocolSubscription[] {
+  return [{ name: ASSIGNMENT_PROTOCOL, version: 1, metadata: encodeOwned(topic, partitions) }];
 }
 
 /** Consecutive watchdog ticks without an active membership before the watchdog rejoins. */
@@ -55,10 +61,14 @@ export class KafkaSubscription implements Subscription {
     private readonly spec: SubscriptionSpec,
   ) {
     this.logger = options.logger.child({ topic: spec.topic, group: spec.group });
+    // The library keeps this object and reads it again at every rejoin: `protocols` is updated
+    // with what this member owns, for the sticky assignment.
     this.groupOptions = {
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
       rebalanceTimeout: options.rebalanceTimeoutMs,
+      partitionAssigner: stickyAssigner,
+      protocols: ownedProtocol(spec.topic, []),
     };
     const connection = {
       connectTimeout: 3_000,
@@ -141,6 +151,7 @@ export class KafkaSubscription implements Subscription {
       { generation: payload.generationId, partitions },
       'kafka bus: partitions assigned',
     );
+    this.groupOptions.protocols = ownedProtocol(this.spec.topic, partitions);
     const next = new Assignment(
       {
         consumer: this.consumer,
