@@ -29,12 +29,26 @@ export function wrapError(code: KafkaBusErrorCode, what: string, error: unknown)
   return new KafkaBusError(code, `${what}: ${describeError(error)}`, { cause: error });
 }
 
-/** One line for logs and messages: the library's message and the broker's error ids, if any. */
+/**
+ * One line for logs and messages: the library's message, the innermost reason (its errors wrap
+ * the connection error in "... failed N times") and the broker's error ids, if any.
+ */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const ids = new Set<string>();
   collectIds(error, ids, 0);
-  return ids.size === 0 ? error.message : `${error.message} (${[...ids].join(', ')})`;
+  const root = rootCause(error, 0);
+  const reason =
+    root === error.message ? error.message : `${error.message.replace(/\.$/, '')}: ${root}`;
+  return ids.size === 0 ? reason : `${reason} (${[...ids].join(', ')})`;
+}
+
+/** The message of the last error along `errors` and `cause` links. */
+function rootCause(error: Error, depth: number): string {
+  if (depth > 4) return error.message;
+  const inner: unknown =
+    error instanceof AggregateError && error.errors.length > 0 ? error.errors.at(-1) : error.cause;
+  return inner instanceof Error ? rootCause(inner, depth + 1) : error.message;
 }
 
 /** True when the error (or one it aggregates) is the broker's error with this id. */
