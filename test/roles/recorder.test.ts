@@ -9,6 +9,7 @@ import { newCheckId, newMonitorId, type MonitorId } from '../../src/domain/ids.j
 import { MONITOR_DEFAULTS, type Monitor } from '../../src/domain/monitor.js';
 import type { CheckStatus } from '../../src/domain/status.js';
 import type { EventBus } from '../../src/ports/event-bus.js';
+import type { StatusCache } from '../../src/ports/status-cache.js';
 import { silentLogger, type Logger } from '../../src/ports/logger.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { createRecorder } from '../../src/roles/recorder/recorder.js';
@@ -34,11 +35,25 @@ function result(monitorId: MonitorId, status: CheckStatus): CheckResult {
 }
 
 /** A recorder over the real in-memory adapters, with a listener on `status`. */
-async function setup(t: TestContext, options: { failStatusPublishes?: number } = {}) {
+async function setup(
+  t: TestContext,
+  options: { failStatusPublishes?: number; cacheDown?: { value: boolean } } = {},
+) {
   const bus = createMemoryEventBus({ retryBackoffMs: 5 });
   const store = createSqliteStore({ path: ':memory:' });
   await store.migrate();
-  const cache = createMemoryStatusCache();
+  const realCache = createMemoryStatusCache();
+  const cacheDown = options.cacheDown ?? { value: false };
+  const cache: StatusCache = {
+    ...realCache,
+    get: (id) => realCache.get(id),
+    getMany: (ids) => realCache.getMany(ids),
+    setMany: (entries, opts) =>
+      cacheDown.value ? Promise.reject(new Error('cache away')) : realCache.setMany(entries, opts),
+    delete: (id) => realCache.delete(id),
+    ping: () => realCache.ping(),
+    close: () => realCache.close(),
+  };
   const recorded: number[] = [];
   const infoLines: object[] = [];
   const logger: Logger = {
@@ -214,6 +229,26 @@ void describe('recorder', () => {
     const entry = await cache.get(monitor.id);
     assert.equal(entry?.since, first.checkedAt);
     assert.deepEqual(entry.lastCheck, second);
+  });
+
+  void it('keeps recording while the cache is down and catches the cache up afterwards', async (t) => {
+    const cacheDown = { value: true };
+    const { store, cache, monitor, changes, deliver } = await setup(t, { cacheDown });
+    const [up, down] = [result(monitor.id, 'up'), result(monitor.id, 'down')];
+    await deliver([up]);
+    await deliver([down]);
+    assert.equal((await store.listResults(monitor.id, { limit: 10 })).length, 2);
+    assert.deepEqual(
+      changes.map((c) => `${c.previousStatus}→${c.status}`),
+      ['pending→up', 'up→down'],
+    );
+    assert.equal((await store.statuses([monitor.id])).get(monitor.id)?.status, 'down');
+    cacheDown.value = false;
+    const again = result(monitor.id, 'down');
+    await deliver([again]);
+    const entry = await cache.get(monitor.id);
+    assert.equal(entry?.status, 'down');
+    assert.deepEqual(entry.lastCheck, again);
   });
 
   void it('drops results of unknown monitors without announcing anything', async (t) => {

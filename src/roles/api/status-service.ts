@@ -26,7 +26,7 @@ export function createStatusService(deps: StatusServiceDeps): StatusService {
       return await cache.getMany(ids);
     } catch (error) {
       // A cache outage degrades reads to the store; it must not fail them.
-      logger.warn({ err: error }, 'status cache read failed; reading statuses from the store');
+      logger.debug({ err: error }, 'status cache read failed; reading statuses from the store');
       return new Map();
     }
   };
@@ -44,7 +44,11 @@ export function createStatusService(deps: StatusServiceDeps): StatusService {
   return {
     statusesOf,
     async statusOf(id) {
-      if (!isId(id)) throw notFound('monitor');
+      // The store decides whether the monitor exists: the cache may still hold an entry that a
+      // late write put back after a delete.
+      if (!isId(id) || (await store.getMonitor(id as MonitorId)) === undefined) {
+        throw notFound('monitor');
+      }
       const entry = (await statusesOf([id as MonitorId])).get(id as MonitorId);
       if (entry === undefined) throw notFound('monitor');
       return entry;

@@ -4,7 +4,7 @@ import type { StatusTransition } from '../../domain/status-machine.js';
 import type { BusMessage, EventBus, Subscription } from '../../ports/event-bus.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
-import type { StatusCache } from '../../ports/status-cache.js';
+import type { StatusCache, StatusEntry } from '../../ports/status-cache.js';
 import type { EvaluationTarget, Store } from '../../ports/store.js';
 import type { Role } from '../role.js';
 import { evaluateBatch } from './evaluate-batch.js';
@@ -38,10 +38,10 @@ interface EvaluationInputs {
  * cache and publishes every status transition as `StatusChanged` on `status`; the alerter decides
  * which of them notify.
  *
- * Delivery is at least once: a batch is acknowledged only after the commit, the cache update and
- * the publish. A failure in any of them makes the handler throw, the bus redelivers the batch, the
- * store sees duplicates, and the transitions they caused are published again under the same event
- * keys.
+ * Delivery is at least once: a batch is acknowledged only after the commit and the publish. A
+ * failure in either makes the handler throw, the bus redelivers the batch, the store sees
+ * duplicates, and the transitions they caused are published again under the same event keys. A
+ * cache that is down does not hold recording up (see `updateCache`).
  */
 export function createRecorder(deps: RecorderDeps, options: RecorderOptions = {}): Role {
   const group = options.group ?? DEFAULTS.group;
@@ -52,6 +52,8 @@ export function createRecorder(deps: RecorderDeps, options: RecorderOptions = {}
   const { bus, store, cache, metrics } = deps;
   const log = deps.logger;
   let subscription: Subscription | null = null;
+  const unsent = new Map<MonitorId, StatusEntry>();
+  let cacheFailing = false;
 
   async function handle(messages: readonly BusMessage<CheckResult>[]): Promise<void> {
     if (messages.length === 0) return;
@@ -70,15 +72,7 @@ export function createRecorder(deps: RecorderDeps, options: RecorderOptions = {}
     if (inputs === undefined) return;
     const { effects } = outcome;
 
-    let cacheError: unknown = null;
-    try {
-      await cache.setMany(statusEntries(results, effects.states));
-    } catch (error) {
-      // Publish anyway so that alerts are not held back by the cache; the redelivery that the
-      // throw below causes repairs the cache.
-      cacheError = error;
-      log.warn({ err: error }, 'status cache update failed; the batch will be redelivered');
-    }
+    await updateCache(statusEntries(results, effects.states));
 
     if (effects.transitions.length > 0) {
       const changes = await statusChanges(effects.transitions, {
@@ -93,9 +87,30 @@ export function createRecorder(deps: RecorderDeps, options: RecorderOptions = {}
       );
       logTransitions(effects.transitions, inputs, results);
     }
-    if (cacheError !== null) {
-      throw new Error('status cache update failed', { cause: cacheError });
+  }
+
+  /**
+   * The cache is a copy: while it is unreachable, recording goes on, and the newest entry of each
+   * monitor waits here to be written with a later batch (entries are newest-wins, so a late
+   * write cannot roll one back). The store stays the truth that the API falls back to.
+   */
+  async function updateCache(entries: readonly StatusEntry[]): Promise<void> {
+    for (const entry of entries) unsent.set(entry.monitorId, entry);
+    const sending = [...unsent.values()];
+    try {
+      await cache.setMany(sending);
+    } catch (error) {
+      if (!cacheFailing) log.warn({ err: error }, 'status cache unreachable; recording goes on');
+      cacheFailing = true;
+      metrics.queueDepth('recorder.cache_unsent', unsent.size);
+      return;
     }
+    for (const entry of sending) {
+      if (unsent.get(entry.monitorId) === entry) unsent.delete(entry.monitorId);
+    }
+    if (cacheFailing) log.info({}, 'status cache reachable again');
+    cacheFailing = false;
+    metrics.queueDepth('recorder.cache_unsent', unsent.size);
   }
 
   function logTransitions(
