@@ -274,3 +274,23 @@ void test('unknown and malformed ids are 404 not_found on every monitor route', 
     }
   }
 });
+
+test('a cached status that contradicts pause or resume is not believed', async (t) => {
+  const api = await createTestApp(t);
+  const created = await createMonitor(api);
+  const id = created.id;
+  await api.call({ method: 'POST', url: `/api/v1/monitors/${id}/pause` });
+  // As if the pause's cache write had failed: the cache still says up.
+  await api.cache.setMany(
+    [{ monitorId: id, status: 'up', since: new Date().toISOString(), lastCheck: null }],
+    { force: true },
+  );
+  const status = (await api.call({ method: 'GET', url: `/api/v1/monitors/${id}/status` })).json<{
+    status: string;
+  }>();
+  assert.equal(status.status, 'paused');
+  const list = (await api.call({ method: 'GET', url: '/api/v1/monitors' })).json<{
+    items: { status: string }[];
+  }>();
+  assert.equal(list.items[0]?.status, 'paused');
+});

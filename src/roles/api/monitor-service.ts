@@ -145,7 +145,7 @@ export function createMonitorService(deps: MonitorServiceDeps): MonitorService {
           tag: query.tag,
         }),
       );
-      const current = await statuses.statusesOf(page.items.map((m) => m.id));
+      const current = await statuses.statusesFor(page.items);
       return {
         items: page.items.map((m) => ({
           ...m,
