@@ -65,7 +65,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const monitors = createMonitorRepository(pool, resolveSchema);
   const outbox = createOutbox(pool);
   const states = createStateRepository(pool);
-  const results = createResultRepository(pool, 'unnest');
+  const results = createResultRepository(pool);
   const rollups = createRollupRepository(pool);
   const incidents = createIncidentRepository(pool);
   const channels = createChannelRepository(pool);

@@ -1,6 +1,7 @@
 import type { CheckResult, FailureKind } from '../../domain/check.js';
 import type { CheckId, MonitorId } from '../../domain/ids.js';
 import type { CheckStatus } from '../../domain/status.js';
+import { arrayLiteral, type SqlValue } from './sql-arrays.js';
 
 /** One row of `results` as read back: every field a column, so history parses no JSON. */
 export interface ResultRow {
@@ -23,40 +24,6 @@ export interface ResultRow {
   readonly tls_issuer: string | null;
 }
 
-/** Stored columns with their SQL types, in table order. */
-export const RESULT_COLUMNS = [
-  ['monitor_seq', 'integer'],
-  ['checked_at', 'timestamptz'],
-  ['id', 'uuid'],
-  ['status', 'text'],
-  ['latency_ms', 'double precision'],
-  ['http_status', 'integer'],
-  ['error', 'text'],
-  ['failure_kind', 'text'],
-  ['region', 'text'],
-  ['dns_ms', 'double precision'],
-  ['connect_ms', 'double precision'],
-  ['tls_ms', 'double precision'],
-  ['ttfb_ms', 'double precision'],
-  ['total_ms', 'double precision'],
-  ['tls_valid_to', 'text'],
-  ['tls_days_left', 'double precision'],
-  ['tls_issuer', 'text'],
-] as const;
-
-/** The columns of a ResultRow from results `r` joined to monitors `m` (for the monitor's id). */
-export const RESULT_SELECT = [
-  'r.id',
-  'm.id AS monitor_id',
-  ...RESULT_COLUMNS.slice(1)
-    .map(([c]) => c)
-    .filter((c) => c !== 'id')
-    .map((c) => `r.${c}`),
-].join(', ');
-
-/** A stored field: what the driver sends for it (null for NULL). */
-export type ResultField = string | number | null;
-
 /**
  * PostgreSQL text cannot hold U+0000. A result is data about someone else's server and must
  * never make its batch fail, so the character is dropped from its strings.
@@ -64,30 +31,50 @@ export type ResultField = string | number | null;
 export const pgText = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s);
 const pgTextOrNull = (s: string | null): string | null => (s === null ? null : pgText(s));
 
-/** The stored fields of one result, in RESULT_COLUMNS order. */
-export function resultFields(r: CheckResult, monitorSeq: number): ResultField[] {
-  const t = r.timings;
-  const tls = r.tls;
-  return [
-    monitorSeq,
-    r.checkedAt,
-    r.id,
-    r.status,
-    r.latencyMs,
-    r.httpStatus,
-    pgTextOrNull(r.error),
-    r.failureKind,
-    pgText(r.region),
-    t.dnsMs,
-    t.connectMs,
-    t.tlsMs,
-    t.ttfbMs,
-    t.totalMs,
-    tls === null ? null : pgText(tls.validTo),
-    tls === null ? null : tls.daysLeft,
-    tls === null ? null : pgTextOrNull(tls.issuer),
-  ];
+interface Column {
+  readonly name: string;
+  readonly type: string;
+  readonly value: (r: CheckResult, monitorSeq: number) => SqlValue;
 }
+
+/** Stored columns in table order: name, SQL type, and the value each result gives it. */
+export const RESULT_COLUMNS: readonly Column[] = [
+  { name: 'monitor_seq', type: 'integer', value: (_, seq) => seq },
+  { name: 'checked_at', type: 'timestamptz', value: (r) => r.checkedAt },
+  { name: 'id', type: 'uuid', value: (r) => r.id },
+  { name: 'status', type: 'text', value: (r) => r.status },
+  { name: 'latency_ms', type: 'double precision', value: (r) => r.latencyMs },
+  { name: 'http_status', type: 'integer', value: (r) => r.httpStatus },
+  { name: 'error', type: 'text', value: (r) => pgTextOrNull(r.error) },
+  { name: 'failure_kind', type: 'text', value: (r) => r.failureKind },
+  { name: 'region', type: 'text', value: (r) => pgText(r.region) },
+  { name: 'dns_ms', type: 'double precision', value: (r) => r.timings.dnsMs },
+  { name: 'connect_ms', type: 'double precision', value: (r) => r.timings.connectMs },
+  { name: 'tls_ms', type: 'double precision', value: (r) => r.timings.tlsMs },
+  { name: 'ttfb_ms', type: 'double precision', value: (r) => r.timings.ttfbMs },
+  { name: 'total_ms', type: 'double precision', value: (r) => r.timings.totalMs },
+  { name: 'tls_valid_to', type: 'text', value: (r) => pgTextOrNull(r.tls?.validTo ?? null) },
+  { name: 'tls_days_left', type: 'double precision', value: (r) => r.tls?.daysLeft ?? null },
+  { name: 'tls_issuer', type: 'text', value: (r) => pgTextOrNull(r.tls?.issuer ?? null) },
+];
+
+/** The batch as one array literal per stored column, in RESULT_COLUMNS order, for `unnest`. */
+export function resultColumnLiterals(
+  results: readonly { readonly result: CheckResult; readonly monitorSeq: number }[],
+): string[] {
+  return RESULT_COLUMNS.map((column) =>
+    arrayLiteral(results.map(({ result, monitorSeq }) => column.value(result, monitorSeq))),
+  );
+}
+
+/** The columns of a ResultRow from results `r` joined to monitors `m` (for the monitor's id). */
+export const RESULT_SELECT = [
+  'r.id',
+  'm.id AS monitor_id',
+  ...RESULT_COLUMNS.map((c) => c.name)
+    .filter((c) => c !== 'monitor_seq' && c !== 'id')
+    .map((c) => `r.${c}`),
+].join(', ');
 
 export function resultFromRow(row: ResultRow): CheckResult {
   return {

@@ -1,19 +1,14 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import copyStreams from 'pg-copy-streams';
 import type { CheckResult } from '../../domain/check.js';
 import type { MonitorId } from '../../domain/ids.js';
 import type { ResultQuery } from '../../ports/store.js';
 import { rowsOf } from './connection.js';
-import { arrayLiteral } from './sql-arrays.js';
 import { knownShape, pageLimit } from './cursor.js';
 import {
   RESULT_COLUMNS,
   RESULT_SELECT,
-  resultFields,
+  resultColumnLiterals,
   resultFromRow,
-  type ResultField,
   type ResultRow,
 } from './result-rows.js';
 
@@ -22,8 +17,6 @@ export interface KeyedResult {
   readonly result: CheckResult;
   readonly monitorSeq: number;
 }
-
-export type WriteMethod = 'unnest' | 'copy';
 
 export interface ResultRepository {
   /**
@@ -34,24 +27,21 @@ export interface ResultRepository {
   list(monitorId: MonitorId, query: ResultQuery): Promise<CheckResult[]>;
 }
 
-const NAMES = RESULT_COLUMNS.map(([c]) => c).join(', ');
-const CONFLICT = 'ON CONFLICT (monitor_seq, checked_at, id) DO NOTHING RETURNING id';
-
-/** The batch as one array per column, unnested into rows by the server. */
-const INSERT_UNNEST = {
-  name: 'uptime_results_unnest',
-  text: `INSERT INTO results (${NAMES})
-         SELECT * FROM unnest(${RESULT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-         ${CONFLICT}`,
-};
-
-/** A session-local staging table: COPY lands here, then one INSERT … SELECT dedupes. */
-const STAGING = 'results_incoming';
-const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING}
-  (${RESULT_COLUMNS.map(([c, type]) => `${c} ${type}`).join(', ')}) ON COMMIT DELETE ROWS`;
-const INSERT_STAGED = {
-  name: 'uptime_results_staged',
-  text: `INSERT INTO results (${NAMES}) SELECT ${NAMES} FROM ${STAGING} ${CONFLICT}`,
+/**
+ * The batch as one array per column, unnested into rows by the server, in one statement whose
+ * RETURNING names the rows that were new. Measured against COPY into a session temp table
+ * followed by the same INSERT … SELECT (pg-copy-streams), interleaved on one server with
+ * batches of 500 and 1000: unnest 57–79k rows/s, COPY 48–72k, unnest ahead in every round. The
+ * COPY path pays a second round trip and a write and read of the temp table, which is more than
+ * it saves on parsing at this batch size; unnest also keeps no state on the connection, so it
+ * works behind a transaction-pooling proxy.
+ */
+const INSERT = {
+  name: 'uptime_results_insert',
+  text: `INSERT INTO results (${RESULT_COLUMNS.map((c) => c.name).join(', ')})
+         SELECT * FROM unnest(${RESULT_COLUMNS.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})
+         ON CONFLICT (monitor_seq, checked_at, id) DO NOTHING
+         RETURNING id`,
 };
 
 const SELECT = {
@@ -63,47 +53,12 @@ const SELECT = {
          ORDER BY r.checked_at DESC, r.id DESC LIMIT $4`,
 };
 
-/** COPY text format: backslash escapes, \N for NULL. */
-function copyValue(value: ResultField): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  return /[\\\n\r\t]/.test(value)
-    ? value
-        .replaceAll('\\', '\\\\')
-        .replaceAll('\n', '\\n')
-        .replaceAll('\r', '\\r')
-        .replaceAll('\t', '\\t')
-    : value;
-}
-
-export function createResultRepository(pool: Pool, method: WriteMethod): ResultRepository {
-  const staged = new WeakSet<PoolClient>();
-
-  const viaUnnest = async (client: PoolClient, results: readonly KeyedResult[]) => {
-    const columns: ResultField[][] = RESULT_COLUMNS.map(() => []);
-    for (const { result, monitorSeq } of results) {
-      resultFields(result, monitorSeq).forEach((value, i) => columns[i]?.push(value));
-    }
-    return rowsOf<{ id: string }>(client, INSERT_UNNEST, columns.map(arrayLiteral));
-  };
-
-  const viaCopy = async (client: PoolClient, results: readonly KeyedResult[]) => {
-    if (!staged.has(client)) {
-      await client.query(CREATE_STAGING);
-      staged.add(client);
-    }
-    const lines = results.map(
-      ({ result, monitorSeq }) => resultFields(result, monitorSeq).map(copyValue).join('\t') + '\n',
-    );
-    const copy = client.query(copyStreams.from(`COPY ${STAGING} (${NAMES}) FROM STDIN`));
-    await pipeline(Readable.from([lines.join('')]), copy);
-    return rowsOf<{ id: string }>(client, INSERT_STAGED);
-  };
-
+/** Raw check results: append-only, idempotent on id (see migrations.ts for the key). */
+export function createResultRepository(pool: Pool): ResultRepository {
   return {
     insert: async (client, results) => {
       if (results.length === 0) return new Set();
-      const rows = await (method === 'copy' ? viaCopy : viaUnnest)(client, results);
+      const rows = await rowsOf<{ id: string }>(client, INSERT, resultColumnLiterals(results));
       return new Set(rows.map((r) => r.id));
     },
     list: async (monitorId, query) => {
