@@ -280,6 +280,27 @@ void describe('kafka event bus', () => {
     t.diagnostic(`partitions of the killed process taken over after ${takeoverMs} ms`);
   });
 
+  void it('rejects a message the broker refuses at once, without holding up the others', async (t) => {
+    const { bus, topic } = setUp(t);
+    const got: BusMessage<CheckRequest>[] = [];
+    await bus.subscribe(topic, group('large'), (batch) => {
+      got.push(...batch);
+      return Promise.resolve();
+    });
+    const huge = message('huge', 0);
+    const tooLarge = { ...huge, value: { ...huge.value, region: 'x'.repeat(2 * 1024 * 1024) } };
+    const startedAt = Date.now();
+    const [refused, accepted] = await Promise.allSettled([
+      bus.publish(topic, [tooLarge]),
+      bus.publish(topic, [message('small', 1)]),
+    ]);
+    assert.equal(refused.status, 'rejected');
+    assert.match(String(refused.reason), /refused/);
+    assert.equal(accepted.status, 'fulfilled');
+    assert.ok(Date.now() - startedAt < 5_000, 'refused without waiting for the publish timeout');
+    await waitUntil(() => got.length === 1, 'the small message delivered', DELIVERY_MS);
+  });
+
   void it('moves 100,000 small messages from publish to handler', async (t) => {
     const { bus, topic } = setUp(t);
     const total = 100_000;

@@ -1,5 +1,5 @@
 import { ProduceAcks, Producer } from '@platformatic/kafka';
-import { KafkaBusError, describeError } from './errors.js';
+import { KafkaBusError, describeError, isBrokerError } from './errors.js';
 import { TUNING, type ResolvedOptions } from './options.js';
 import { delay } from './timing.js';
 
@@ -10,6 +10,9 @@ export interface OutgoingRecord {
   readonly key: Buffer;
   readonly value: Buffer;
 }
+
+/** Broker errors that the same messages will meet again: retrying cannot help. */
+const REFUSED = ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE'];
 
 interface Chunk {
   readonly records: readonly OutgoingRecord[];
@@ -39,6 +42,8 @@ export class Publisher {
   private readonly queue: Chunk[] = [];
   private pumping: Promise<void> | undefined;
   private producers = 0;
+  /** After a request was refused, chunks go one per request until one succeeds. */
+  private solo = false;
 
   constructor(private readonly options: ResolvedOptions) {}
 
@@ -77,7 +82,25 @@ export class Publisher {
         this.queue.splice(0, count);
         for (const chunk of chunks) chunk.resolve();
         attempt = 0;
+        this.solo = false;
       } catch (error) {
+        if (REFUSED.some((id) => isBrokerError(error, id))) {
+          // Find the offending chunk: alone in a request, it is rejected at once.
+          if (count === 1 && chunks[0] !== undefined) {
+            this.queue.splice(0, 1);
+            chunks[0].reject(
+              new KafkaBusError(
+                'KAFKA_PUBLISH_FAILED',
+                `the broker refused a publish to ${topicsOf(chunks[0].records)}: ${describeError(error)}`,
+                { cause: error },
+              ),
+            );
+          }
+          this.solo = true;
+          // Other partitions of the request may have been written: fresh sequences, as below.
+          await this.discardProducer();
+          continue;
+        }
         attempt++;
         this.options.logger.warn(
           { err: describeError(error), attempt, messages: chunks.length },
@@ -95,6 +118,7 @@ export class Publisher {
 
   /** How many queued chunks the next request carries. */
   private nextRequestSize(): number {
+    if (this.solo) return Math.min(1, this.queue.length);
     let bytes = 0;
     let messages = 0;
     let count = 0;
