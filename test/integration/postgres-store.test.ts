@@ -167,6 +167,23 @@ void describe('PostgreSQL store: schema and migrations', () => {
   });
 });
 
+void describe('PostgreSQL store: monitors', () => {
+  void test('a tag kept through an update is still found by the tag filter', async (t) => {
+    const store = await migrated(t, openOn(freshSchema()));
+    const monitor = makeMonitor({ tags: ['prod', 'old'] });
+    await store.createMonitor(monitor);
+    const updated = { ...monitor, tags: ['prod', 'eu'], updatedAt: iso(NOW) };
+    assert.equal(await store.updateMonitor(updated), true);
+    for (const [tag, found] of [
+      ['prod', 1],
+      ['eu', 1],
+      ['old', 0],
+    ] as const) {
+      assert.equal((await store.listMonitors({ limit: 10, tag })).items.length, found, tag);
+    }
+  });
+});
+
 void describe('PostgreSQL store: day partitions', () => {
   void test('migrate makes partitions from yesterday to three days ahead', async (t) => {
     const schema = freshSchema();
@@ -224,6 +241,24 @@ void describe('PostgreSQL store: day partitions', () => {
     assert.equal(deleted, 4 + 4 + 1);
     assert.equal((await store.uptime(monitor.id, '90d', NOW)).checks, 5);
     assert.equal(await store.applyRetention(NOW - 30 * DAY, NOW), 0);
+  });
+  void test('two processes applying retention at once remove each row once', async (t) => {
+    const schema = freshSchema();
+    const first = await migrated(t, openOn(schema));
+    const second = await migrated(t, openOn(schema));
+    const monitor = makeMonitor();
+    await first.createMonitor(monitor);
+    const old = [45, 44, 43, 42].map((days) =>
+      makeResult(monitor.id, { checkedAt: iso(NOW - days * DAY) }),
+    );
+    await first.recordBatch(old, domainEvaluator);
+    const removed = await Promise.all([
+      first.applyRetention(NOW - 30 * DAY, NOW),
+      second.applyRetention(NOW - 30 * DAY, NOW),
+    ]);
+    // Four results, four minute roll-ups and four hour roll-ups, past their horizons.
+    assert.equal(removed[0] + removed[1], 12);
+    assert.deepEqual(await first.listResults(monitor.id, { limit: 10 }), []);
   });
 });
 

@@ -11,6 +11,8 @@ export const LOCK_PURPOSE = {
    * the batches in flight, and a batch that starts later no longer finds the monitor.
    */
   monitorDeletion: 2,
+  /** Held by the one process applying retention; another that finds it held skips the round. */
+  retention: 3,
 } as const;
 
 export type LockPurpose = (typeof LOCK_PURPOSE)[keyof typeof LOCK_PURPOSE];

@@ -62,9 +62,14 @@ const UPDATE_SETTINGS = {
          WHERE id = $1 RETURNING seq`,
 };
 
+/**
+ * Only the tags no longer wanted are deleted: both parts run on one snapshot, so a kept tag
+ * deleted and inserted again here would meet its old row, be skipped, and then be gone.
+ */
 const REPLACE_TAGS = {
   name: 'uptime_monitor_tags',
-  text: `WITH gone AS (DELETE FROM monitor_tags WHERE monitor_id = $1)
+  text: `WITH gone AS (
+           DELETE FROM monitor_tags WHERE monitor_id = $1 AND tag <> ALL ($2::text[]))
          INSERT INTO monitor_tags (tag, monitor_id)
          SELECT DISTINCT tag, $1::uuid FROM unnest($2::text[]) AS tag
          ON CONFLICT DO NOTHING`,

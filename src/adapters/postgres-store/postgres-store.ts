@@ -70,7 +70,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const incidents = createIncidentRepository(pool);
   const channels = createChannelRepository(pool);
   const deliveries = createDeliveryRepository(pool);
-  const retention = createRetention(pool, partitions);
+  const retention = createRetention(pool, partitions, resolveSchema);
   const recordBatch = createBatchRecorder(pool, {
     results,
     rollups,

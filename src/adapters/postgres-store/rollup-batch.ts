@@ -21,8 +21,6 @@ export interface RollupDeltas {
   readonly latencySums: number[];
   /** int[] literals of (code, count) pairs, see histogram.ts. */
   readonly histograms: string[];
-  /** The earliest and latest minute (ISO), to bound the partitions an update looks at. */
-  readonly minuteRange: readonly [string, string];
 }
 
 /** A new result with what the batch already knows about it. */
@@ -53,7 +51,6 @@ export function aggregateRollups(fresh: readonly FreshResult[]): RollupDeltas {
     failures: [],
     latencySums: [],
     histograms: [],
-    minuteRange: ['infinity', '-infinity'],
   };
   const isoOf = new Map<number, string>();
   const iso = (ms: number): string => {
@@ -64,12 +61,9 @@ export function aggregateRollups(fresh: readonly FreshResult[]): RollupDeltas {
     }
     return text;
   };
-  let minuteRange: readonly [string, string] = out.minuteRange;
 
   ROLLUP_LEVELS.forEach((level, levelIndex) => {
     const size = LEVEL_MS[level];
-    let lowest = Infinity;
-    let highest = -Infinity;
     let i = 0;
     while (i < sorted.length) {
       const head = sorted[i];
@@ -103,10 +97,7 @@ export function aggregateRollups(fresh: readonly FreshResult[]): RollupDeltas {
       out.failures.push(failures);
       out.latencySums.push(latencySum);
       out.histograms.push(`{${pairs.join(',')}}`);
-      lowest = Math.min(lowest, start);
-      highest = Math.max(highest, start);
     }
-    if (level === 'minute' && Number.isFinite(lowest)) minuteRange = [iso(lowest), iso(highest)];
   });
-  return { ...out, minuteRange };
+  return out;
 }

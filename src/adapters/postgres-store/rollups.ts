@@ -24,36 +24,38 @@ export interface RollupRepository {
 }
 
 /**
- * A level's rows are updated where they exist and inserted where they do not. Most rows of a
- * batch are one kind or the other (minutes new, hours and days existing), and a plain UPDATE or
- * INSERT costs about half of `INSERT … ON CONFLICT DO UPDATE` (no speculative insertion, one WAL
- * record per row instead of two). Whether a row exists is probed by key in the input CTE: a
- * nested-loop probe is the right plan however few rows the planner expects from `unnest`. A row
- * another batch inserts in between fails the insert on its key; the batch then runs again.
- * Minutes carry the batch's time bounds, so that the update only looks at the partitions in them.
+ * Minutes are nearly always new (one result per monitor per minute at a 60 s interval): they go
+ * in with `INSERT … ON CONFLICT DO UPDATE`. Hours and days nearly always exist: they are updated
+ * with a plain UPDATE where they exist and inserted where they do not, which costs about half of
+ * the upsert (no speculative insertion; one WAL record per row instead of two). Whether an hour
+ * or day row exists is probed by key in the input CTE, because a nested-loop probe is the right
+ * plan however few rows the planner expects from `unnest`. A row another batch inserts between
+ * the probe and the insert fails the insert on its key; the batch then runs again (see
+ * record-batch.ts) and updates it.
  */
 const exists = (level: RollupLevel): string =>
   `EXISTS (SELECT 1 FROM rollups_${level} r
            WHERE r.monitor_seq = u.monitor_seq AND r.bucket_start = u.bucket_start)`;
 
-function levelStatements(level: RollupLevel): string {
+const merge = (into: string, from: string): string => `
+  checks = ${into}.checks + ${from}.checks,
+  failures = ${into}.failures + ${from}.failures,
+  latency_sum = ${into}.latency_sum + ${from}.latency_sum,
+  histogram = uptime_histogram_add(${into}.histogram, ${from}.histogram)`;
+
+const COLUMNS = 'monitor_seq, bucket_start, checks, failures, latency_sum, histogram';
+
+function updateOrInsert(level: 'hour' | 'day'): string {
   const n = ROLLUP_LEVELS.indexOf(level);
-  const bounds = level === 'minute' ? 'AND r.bucket_start BETWEEN $8 AND $9' : '';
   return `
     ${level}_updated AS (
-      UPDATE rollups_${level} r SET
-        checks = r.checks + d.checks,
-        failures = r.failures + d.failures,
-        latency_sum = r.latency_sum + d.latency_sum,
-        histogram = uptime_histogram_add(r.histogram, d.histogram)
+      UPDATE rollups_${level} r SET ${merge('r', 'd')}
       FROM d
       WHERE d.level = ${n} AND d.present
-        AND r.monitor_seq = d.monitor_seq AND r.bucket_start = d.bucket_start ${bounds}),
+        AND r.monitor_seq = d.monitor_seq AND r.bucket_start = d.bucket_start),
     ${level}_inserted AS (
-      INSERT INTO rollups_${level} (monitor_seq, bucket_start, checks, failures, latency_sum,
-        histogram)
-      SELECT monitor_seq, bucket_start, checks, failures, latency_sum, histogram
-      FROM d WHERE d.level = ${n} AND NOT d.present)`;
+      INSERT INTO rollups_${level} (${COLUMNS})
+      SELECT ${COLUMNS} FROM d WHERE d.level = ${n} AND NOT d.present)`;
 }
 
 /** All three levels in one statement: one round trip per batch. */
@@ -62,12 +64,17 @@ const UPSERT = {
   text: `WITH d AS MATERIALIZED (
            SELECT u.level, u.monitor_seq, u.bucket_start, u.checks, u.failures, u.latency_sum,
              u.histogram::integer[] AS histogram,
-             CASE u.level WHEN 0 THEN ${exists('minute')} WHEN 1 THEN ${exists('hour')}
-               ELSE ${exists('day')} END AS present
+             CASE u.level WHEN 1 THEN ${exists('hour')} WHEN 2 THEN ${exists('day')} END
+               AS present
            FROM unnest($1::smallint[], $2::integer[], $3::timestamptz[], $4::integer[],
              $5::integer[], $6::double precision[], $7::text[])
            AS u (level, monitor_seq, bucket_start, checks, failures, latency_sum, histogram)),
-         ${ROLLUP_LEVELS.map(levelStatements).join(',')}
+         minute_upserted AS (
+           INSERT INTO rollups_minute AS r (${COLUMNS})
+           SELECT ${COLUMNS} FROM d WHERE d.level = ${ROLLUP_LEVELS.indexOf('minute')}
+           ON CONFLICT (monitor_seq, bucket_start) DO UPDATE SET ${merge('r', 'excluded')}),
+         ${updateOrInsert('hour')},
+         ${updateOrInsert('day')}
          SELECT 1`,
 };
 
@@ -116,7 +123,6 @@ export function createRollupRepository(pool: Pool): RollupRepository {
           arrayLiteral(d.failures),
           arrayLiteral(d.latencySums),
           arrayLiteral(d.histograms),
-          ...d.minuteRange,
         ],
       });
     },
