@@ -1,5 +1,6 @@
 import {
   Consumer,
+  FetchIsolationLevels,
   kGetApi,
   type API,
   type Callback,
@@ -7,6 +8,10 @@ import {
   type Connection,
   type GroupOptions,
 } from '@platformatic/kafka';
+import type { Logger } from '../../ports/logger.js';
+import { describeError } from './errors.js';
+import { TUNING, type ResolvedOptions } from './options.js';
+import { withTimeout } from './timing.js';
 
 /**
  * Runs before every JoinGroup request this member sends; resolves true to let it go, false to
@@ -89,5 +94,48 @@ export class GroupConsumer extends Consumer {
         });
     };
     return Object.assign(gated, { async: api.async, key: api.key, version: api.version });
+  }
+}
+
+/** A member of `groupId`, set up as the bus needs it: no autocommit, classic protocol. */
+export function createGroupConsumer(
+  options: ResolvedOptions,
+  groupId: string,
+  groupOptions: GroupOptions,
+): GroupConsumer {
+  return new GroupConsumer({
+    clientId: `${options.clientId}-consumer`,
+    bootstrapBrokers: [...options.brokers],
+    groupId,
+    ...groupOptions,
+    connectTimeout: 3_000,
+    // A JoinGroup request waits at the broker for the whole group, up to the rebalance timeout.
+    requestTimeout: options.rebalanceTimeoutMs + TUNING.requestTimeoutMs,
+    autocommit: false,
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    retries: TUNING.retries,
+    retryDelay: TUNING.retryDelayMs,
+  });
+}
+
+/** Leaves the group (so that the others rebalance at once) and closes, within bounded time. */
+export async function closeGroupConsumer(consumer: GroupConsumer, logger: Logger): Promise<void> {
+  consumer.setJoinGate(() => Promise.resolve(false));
+  try {
+    const left = new Promise<void>((resolve, reject) => {
+      consumer.leaveGroup(false, (error) => {
+        if (error === null) resolve();
+        else reject(error);
+      });
+    });
+    await withTimeout(left, TUNING.leaveTimeoutMs, 'leaving the group');
+  } catch (error) {
+    logger.debug({ err: describeError(error) }, 'kafka bus: leaving the group');
+  }
+  try {
+    await withTimeout(consumer.close(), TUNING.leaveTimeoutMs, 'closing the consumer');
+  } catch (error) {
+    logger.debug({ err: describeError(error) }, 'kafka bus: closing the consumer');
+    await consumer.connections.close().catch(() => undefined);
   }
 }

@@ -1,6 +1,5 @@
 import {
   ConnectionPool,
-  FetchIsolationLevels,
   type ConsumerGroupJoinPayload,
   type GroupOptions,
   type GroupProtocolSubscription,
@@ -8,8 +7,8 @@ import {
 import type { BatchHandler, Subscription } from '../../ports/event-bus.js';
 import type { Logger } from '../../ports/logger.js';
 import { Assignment } from './assignment.js';
-import { describeError, wrapError } from './errors.js';
-import { GroupConsumer } from './group-consumer.js';
+import { describeError, isBrokerError, wrapError } from './errors.js';
+import { closeGroupConsumer, createGroupConsumer, type GroupConsumer } from './group-consumer.js';
 import { TUNING, type ResolvedOptions } from './options.js';
 import { ASSIGNMENT_PROTOCOL, encodeOwned, stickyAssigner } from './partition-assigner.js';
 import { withTimeout } from './timing.js';
@@ -29,6 +28,9 @@ function ownedProtocol(topic: string, partitions: readonly number[]): GroupProto
 
 /** Consecutive watchdog ticks without an active membership before the watchdog rejoins. */
 const INACTIVE_TICKS_BEFORE_REJOIN = 3;
+/** Failed heartbeats for coordinator reasons, or failed rejoins, before the client is replaced. */
+const FAILURES_BEFORE_REPLACING = 5;
+const COORDINATOR_ERRORS = ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'];
 
 /**
  * One `subscribe` call: one member of the consumer group. It joins the group, and for every
@@ -36,11 +38,13 @@ const INACTIVE_TICKS_BEFORE_REJOIN = 3;
  * GroupConsumer). It resolves from `open` once its first assignment is being consumed, so that
  * a message published after `subscribe` resolved is received.
  *
- * A watchdog rejoins when the membership is lost and the library stopped trying (it gives up
- * after a few failed rejoins, for instance while the broker restarts).
+ * A watchdog keeps the membership alive: it rejoins when the library stopped trying (it gives up
+ * after a few failed rejoins, for instance while the broker restarts), and replaces the library's
+ * client when that keeps failing or keeps reporting that its group coordinator moved (the client
+ * never looks the coordinator up again once it found it).
  */
 export class KafkaSubscription implements Subscription {
-  private readonly consumer: GroupConsumer;
+  private consumer: GroupConsumer;
   private readonly pool: ConnectionPool;
   private readonly logger: Logger;
   private readonly groupOptions: GroupOptions;
@@ -53,7 +57,10 @@ export class KafkaSubscription implements Subscription {
   private closed: Promise<void> | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private rejoining = false;
+  private replacing: Promise<void> | undefined;
   private inactiveTicks = 0;
+  private failedRejoins = 0;
+  private coordinatorErrors = 0;
   private firstActivation: () => void = () => undefined;
 
   constructor(
@@ -70,25 +77,10 @@ export class KafkaSubscription implements Subscription {
       partitionAssigner: stickyAssigner,
       protocols: ownedProtocol(spec.topic, []),
     };
-    const connection = {
-      connectTimeout: 3_000,
-      // A JoinGroup request waits at the broker for the whole group, up to the rebalance timeout.
-      requestTimeout: options.rebalanceTimeoutMs + TUNING.requestTimeoutMs,
-    };
-    this.consumer = new GroupConsumer({
-      clientId: `${options.clientId}-consumer`,
-      bootstrapBrokers: [...options.brokers],
-      groupId: spec.group,
-      ...this.groupOptions,
-      ...connection,
-      autocommit: false,
-      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-      retries: TUNING.retries,
-      retryDelay: TUNING.retryDelayMs,
-    });
+    this.consumer = this.createConsumer();
     // Fetches get their own connections: a long-polling fetch must not delay heartbeats.
     this.pool = new ConnectionPool(`${options.clientId}-fetch`, {
-      connectTimeout: connection.connectTimeout,
+      connectTimeout: 3_000,
       requestTimeout: TUNING.requestTimeoutMs,
     });
   }
@@ -98,14 +90,6 @@ export class KafkaSubscription implements Subscription {
     const activated = new Promise<void>((resolve) => {
       this.firstActivation = resolve;
     });
-    this.consumer.on('consumer:group:join', (payload) => {
-      this.assigned(payload);
-    });
-    this.consumer.on('error', (error) => {
-      this.logger.warn({ err: describeError(error) }, 'kafka bus: group membership error');
-    });
-    this.consumer.setJoinGate(() => this.revoke());
-    this.consumer.topics.track(this.spec.topic);
     try {
       await withTimeout(
         Promise.all([this.consumer.join(this.groupOptions), activated]),
@@ -131,6 +115,29 @@ export class KafkaSubscription implements Subscription {
     return this.closed;
   }
 
+  private createConsumer(): GroupConsumer {
+    const consumer = createGroupConsumer(this.options, this.spec.group, this.groupOptions);
+    const mine = (): boolean => consumer === this.consumer && !this.closing;
+    consumer.on('consumer:group:join', (payload) => {
+      if (mine()) this.assigned(payload);
+    });
+    consumer.on('consumer:heartbeat:end', () => {
+      this.coordinatorErrors = 0;
+    });
+    consumer.on('consumer:heartbeat:error', ({ error }) => {
+      if (!mine() || !COORDINATOR_ERRORS.some((id) => isBrokerError(error, id))) return;
+      if (++this.coordinatorErrors >= FAILURES_BEFORE_REPLACING) {
+        this.replaceConsumer(`heartbeats: ${describeError(error)}`);
+      }
+    });
+    consumer.on('error', (error) => {
+      this.logger.warn({ err: describeError(error) }, 'kafka bus: group membership error');
+    });
+    consumer.setJoinGate(() => (mine() ? this.revoke() : Promise.resolve(false)));
+    consumer.topics.track(this.spec.topic);
+    return consumer;
+  }
+
   /** The group's JoinGroup gate: stop the current assignment before (re)joining. */
   private revoke(): Promise<boolean> {
     this.transition = this.transition.then(async () => {
@@ -142,7 +149,6 @@ export class KafkaSubscription implements Subscription {
   }
 
   private assigned(payload: ConsumerGroupJoinPayload): void {
-    if (this.closing) return;
     const partitions = (payload.assignments ?? [])
       .filter((a) => a.topic === this.spec.topic)
       .flatMap((a) => a.partitions)
@@ -193,7 +199,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   private checkMembership(): void {
-    if (this.closing || this.rejoining) return;
+    if (this.closing || this.rejoining || this.replacing !== undefined) return;
     if (this.consumer.isActive()) {
       this.inactiveTicks = 0;
       return;
@@ -203,8 +209,14 @@ export class KafkaSubscription implements Subscription {
     this.rejoining = true;
     this.consumer
       .join(this.groupOptions)
+      .then(() => {
+        this.failedRejoins = 0;
+      })
       .catch((error: unknown) => {
         this.logger.warn({ err: describeError(error) }, 'kafka bus: rejoining the group failed');
+        if (++this.failedRejoins >= FAILURES_BEFORE_REPLACING) {
+          this.replaceConsumer(`rejoins: ${describeError(error)}`);
+        }
       })
       .finally(() => {
         this.rejoining = false;
@@ -212,27 +224,33 @@ export class KafkaSubscription implements Subscription {
       });
   }
 
+  /** A new client for this member: the current assignment stops first, as for a rejoin. */
+  private replaceConsumer(reason: string): void {
+    if (this.closing || this.replacing !== undefined) return;
+    this.logger.warn({ reason }, 'kafka bus: replacing the group client');
+    this.replacing = (async () => {
+      const old = this.consumer;
+      await this.revoke();
+      this.consumer = this.createConsumer();
+      this.coordinatorErrors = 0;
+      this.failedRejoins = 0;
+      this.inactiveTicks = 0;
+      await closeGroupConsumer(old, this.logger);
+      if (this.closing) return;
+      await this.consumer.join(this.groupOptions).catch((error: unknown) => {
+        this.logger.warn({ err: describeError(error) }, 'kafka bus: joining with a new client');
+      });
+    })().finally(() => {
+      this.replacing = undefined;
+    });
+  }
+
   private async shutDown(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
+    await this.replacing;
     await this.revoke();
-    try {
-      const left = new Promise<void>((resolve, reject) => {
-        this.consumer.leaveGroup(false, (error) => {
-          if (error === null) resolve();
-          else reject(error);
-        });
-      });
-      await withTimeout(left, TUNING.leaveTimeoutMs, 'leaving the group');
-    } catch (error) {
-      this.logger.debug({ err: describeError(error) }, 'kafka bus: leaving the group');
-    }
-    try {
-      await withTimeout(this.consumer.close(), TUNING.leaveTimeoutMs, 'closing the consumer');
-    } catch (error) {
-      this.logger.debug({ err: describeError(error) }, 'kafka bus: closing the consumer');
-      await this.consumer.connections.close().catch(() => undefined);
-    }
+    await closeGroupConsumer(this.consumer, this.logger);
     await this.pool.close().catch(() => undefined);
   }
 }
