@@ -140,20 +140,23 @@ const STATE_INPUT = `unnest($1::integer[], $2::text[], $3::timestamptz[], $4::in
 
 /**
  * Replaces the state of each monitor seq given, from `StateArrays` in order, where the row
- * exists (every monitor gets one when it is created); returns the seqs it updated. A plain UPDATE
- * costs about half of an `ON CONFLICT DO UPDATE`, and this runs for every monitor of every batch.
+ * exists (every monitor gets one when it is created); answers how many it updated. A plain
+ * UPDATE costs about half of an `ON CONFLICT DO UPDATE`, and this runs for every monitor of every
+ * batch.
  */
 export const STATE_UPDATE = {
   name: 'uptime_state_update',
-  text: `UPDATE monitor_state s SET
-           status = u.status, since = u.since, consecutive_failures = u.consecutive_failures,
-           last_check_id = u.last_check_id, last_checked_at = u.last_checked_at,
-           open_incident_id = u.open_incident_id, last_transition = u.last_transition
-         FROM ${STATE_INPUT} WHERE s.monitor_seq = u.monitor_seq
-         RETURNING s.monitor_seq`,
+  text: `WITH updated AS (
+           UPDATE monitor_state s SET
+             status = u.status, since = u.since, consecutive_failures = u.consecutive_failures,
+             last_check_id = u.last_check_id, last_checked_at = u.last_checked_at,
+             open_incident_id = u.open_incident_id, last_transition = u.last_transition
+           FROM ${STATE_INPUT} WHERE s.monitor_seq = u.monitor_seq
+           RETURNING 1)
+         SELECT count(*)::integer AS n FROM updated`,
 };
 
-/** Inserts or replaces states: for monitors whose state row is missing. */
+/** Inserts or replaces states: when some monitor's state row is missing. */
 export const STATE_UPSERT = {
   name: 'uptime_state_upsert',
   text: `INSERT INTO monitor_state AS s (monitor_seq, status, since, consecutive_failures,

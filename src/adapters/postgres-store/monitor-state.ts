@@ -39,11 +39,11 @@ export interface StateRepository {
   statuses(ids: readonly MonitorId[]): Promise<Map<MonitorId, StatusEntry>>;
 }
 
-type TargetRow = Omit<MonitorRow, 'settings'> & {
+/** The monitor's columns are null where the caller's cached copy is current. */
+type TargetRow = { readonly [K in keyof MonitorRow]: MonitorRow[K] | null } & {
+  readonly id: string;
   readonly seq: number;
   readonly revision: number;
-  /** Null when the caller's cached copy is current. */
-  readonly settings: MonitorRow['settings'] | null;
 } & { readonly [K in keyof StateRow]: StateRow[K] | null };
 
 /**
@@ -53,12 +53,15 @@ type TargetRow = Omit<MonitorRow, 'settings'> & {
  */
 const SELECT_TARGETS = {
   name: 'uptime_state_targets',
-  text: `SELECT m.seq, m.id, m.revision, m.created_at, m.updated_at,
-           CASE WHEN q.seq IS DISTINCT FROM m.seq OR q.revision IS DISTINCT FROM m.revision
-             THEN m.settings END AS settings,
+  text: `SELECT m.seq, m.id, m.revision,
+           CASE WHEN x.stale THEN m.created_at END AS created_at,
+           CASE WHEN x.stale THEN m.updated_at END AS updated_at,
+           CASE WHEN x.stale THEN m.settings END AS settings,
            ${STATE_COLUMNS}
          FROM unnest($1::uuid[], $2::integer[], $3::integer[]) AS q (id, seq, revision)
          JOIN monitors m ON m.id = q.id
+         CROSS JOIN LATERAL (SELECT q.seq IS DISTINCT FROM m.seq
+           OR q.revision IS DISTINCT FROM m.revision AS stale) x
          LEFT JOIN monitor_state s ON s.monitor_seq = m.seq`,
 };
 
@@ -108,8 +111,13 @@ export function createStateRepository(pool: Pool): StateRepository {
       for (const row of rows) {
         const id = row.id as MonitorId;
         let monitor = parsed.get(id)?.monitor;
-        if (row.settings !== null) {
-          monitor = monitorFromRow({ ...row, settings: row.settings });
+        if (row.settings !== null && row.created_at !== null && row.updated_at !== null) {
+          monitor = monitorFromRow({
+            id: row.id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            settings: row.settings,
+          });
           parsed.set(id, { seq: row.seq, revision: row.revision, monitor });
         }
         if (monitor === undefined) continue;
@@ -133,15 +141,9 @@ export function createStateRepository(pool: Pool): StateRepository {
       // One row per monitor, in key order: concurrent batches lock states in the same order.
       const last = new Map(keyed.map((k) => [k.seq, k]));
       const ordered = [...last.values()].sort((a, b) => a.seq - b.seq);
-      const updated = await rowsOf<{ monitor_seq: number }>(
-        client,
-        STATE_UPDATE,
-        stateValues(stateArrays(ordered)),
-      );
-      if (updated.length === ordered.length) return;
-      const done = new Set(updated.map((r) => r.monitor_seq));
-      const missing = ordered.filter((k) => !done.has(k.seq));
-      await client.query({ ...STATE_UPSERT, values: stateValues(stateArrays(missing)) });
+      const values = stateValues(stateArrays(ordered));
+      const [updated] = await rowsOf<{ n: number }>(client, STATE_UPDATE, values);
+      if (updated?.n !== ordered.length) await client.query({ ...STATE_UPSERT, values });
     },
 
     statuses: async (ids) => {
