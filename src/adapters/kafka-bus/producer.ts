@@ -109,7 +109,8 @@ export class Publisher {
         await this.discardProducer();
         this.expire(error, attempt);
         if (this.queue.length === 0) break;
-        const earliest = Math.min(...this.queue.map((chunk) => chunk.deadline));
+        // Deadlines grow along the queue (same timeout, later publish): the first is the earliest.
+        const earliest = this.queue[0]?.deadline ?? Date.now();
         const pause = Math.min(100 * 2 ** (attempt - 1), 2_000, earliest - Date.now());
         if (pause > 0) await delay(pause);
       }
