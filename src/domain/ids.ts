@@ -10,6 +10,7 @@ export type ChannelId = Brand<string, 'ChannelId'>;
 export type CheckId = Brand<string, 'CheckId'>;
 export type IncidentId = Brand<string, 'IncidentId'>;
 export type DeliveryId = Brand<string, 'DeliveryId'>;
+export type StatusPageId = Brand<string, 'StatusPageId'>;
 
 const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -64,3 +65,4 @@ export const newChannelId = (): ChannelId => uuidv7() as ChannelId;
 export const newCheckId = (): CheckId => uuidv7() as CheckId;
 export const newIncidentId = (): IncidentId => uuidv7() as IncidentId;
 export const newDeliveryId = (): DeliveryId => uuidv7() as DeliveryId;
+export const newStatusPageId = (): StatusPageId => uuidv7() as StatusPageId;

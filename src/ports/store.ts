@@ -1,11 +1,13 @@
 import type { Channel } from '../domain/channel.js';
 import type { MonitorChanged } from '../domain/events.js';
 import type { CheckResult } from '../domain/check.js';
-import type { ChannelId, DeliveryId, MonitorId } from '../domain/ids.js';
+import type { DailyUptime } from '../domain/daily-uptime.js';
+import type { ChannelId, DeliveryId, MonitorId, StatusPageId } from '../domain/ids.js';
 import type { Incident, IncidentState } from '../domain/incident.js';
 import type { Monitor } from '../domain/monitor.js';
 import type { Delivery } from '../domain/notification.js';
 import type { MonitorStatus } from '../domain/status.js';
+import type { StatusPage } from '../domain/status-page.js';
 import type { MonitorState, StatusTransition } from '../domain/status-machine.js';
 import type { UptimeSummary, UptimeWindow } from '../domain/uptime.js';
 import type { StatusEntry } from './status-cache.js';
@@ -112,8 +114,8 @@ export type AttemptOutcome =
  *   one transaction, so a crash leaves either all of a batch or none of it.
  * - Results are idempotent on `id`: recording a result twice stores it once and counts it once in
  *   the roll-ups; the second time it is passed to the evaluator as a duplicate.
- * - Deleting a monitor deletes its state, results, roll-ups and incidents; results that arrive for
- *   it later are dropped as orphans.
+ * - Deleting a monitor deletes its state, results, roll-ups and incidents, and removes it from
+ *   every status page; results that arrive for it later are dropped as orphans.
  * - Lists are newest first where the contract says so, else in creation order; cursors are stable
  *   under concurrent inserts.
  * - Driver errors are wrapped in StoreError with the cause; nothing driver-specific escapes.
@@ -128,6 +130,8 @@ export interface Store {
   /** Inserts the monitor and its initial state (`pending`, or `paused`). */
   createMonitor(monitor: Monitor): Promise<void>;
   getMonitor(id: MonitorId): Promise<Monitor | undefined>;
+  /** The known monitors among at most 1,000 ids, in one read; unknown ids are absent. */
+  getMonitors(ids: readonly MonitorId[]): Promise<Monitor[]>;
   /** In creation order. */
   listMonitors(query: MonitorQuery): Promise<Page<Monitor>>;
   /** Every monitor, for schedulers' start-up and reconcile. */
@@ -161,6 +165,27 @@ export interface Store {
   listResults(monitorId: MonitorId, query: ResultQuery): Promise<CheckResult[]>;
   /** Reads roll-ups, never a scan of raw results. `nowMs` ends the window. */
   uptime(monitorId: MonitorId, window: UptimeWindow, nowMs: number): Promise<UptimeSummary>;
+  /**
+   * `uptime` of up to 1,000 monitors in one read, each summary equal to what `uptime` answers.
+   * Unknown ids are absent from the map.
+   */
+  uptimeMany(
+    monitorIds: readonly MonitorId[],
+    window: UptimeWindow,
+    nowMs: number,
+  ): Promise<Map<MonitorId, UptimeSummary>>;
+  /**
+   * Per UTC day, from the day roll-ups (today's row too, so far as it goes): exactly `days`
+   * entries (1–400), oldest first, ending with the day of `nowMs`; a day without checks has
+   * `checks` 0 and `uptime` null. An unknown monitor has only such days.
+   */
+  dailyUptime(monitorId: MonitorId, days: number, nowMs: number): Promise<DailyUptime[]>;
+  /** `dailyUptime` of up to 1,000 monitors in one query; unknown ids are absent from the map. */
+  dailyUptimeMany(
+    monitorIds: readonly MonitorId[],
+    days: number,
+    nowMs: number,
+  ): Promise<Map<MonitorId, DailyUptime[]>>;
   /** Newest first. */
   listIncidents(query: IncidentQuery): Promise<Page<Incident>>;
   /**
@@ -198,9 +223,31 @@ export interface Store {
   nextDeliveryDueAt(): Promise<number | null>;
   /** Newest first. */
   listDeliveries(channelId: ChannelId, query: PageQuery): Promise<Page<Delivery>>;
+
+  // Status pages (written by the api role only).
+  /**
+   * StoreError STORE_CONFLICT when another page has the slug. Monitor ids that name no monitor
+   * (one deleted since the caller checked) are left out of the stored page.
+   */
+  createStatusPage(page: StatusPage): Promise<void>;
+  getStatusPage(id: StatusPageId): Promise<StatusPage | undefined>;
+  getStatusPageBySlug(slug: string): Promise<StatusPage | undefined>;
+  /** In creation order. */
+  listStatusPages(query: PageQuery): Promise<Page<StatusPage>>;
+  /**
+   * Replaces slug, title, description, monitors and `updatedAt` (as `createStatusPage` treats
+   * them). Returns false when unknown; StoreError STORE_CONFLICT when another page has the slug.
+   */
+  updateStatusPage(page: StatusPage): Promise<boolean>;
+  /** Returns false when unknown. */
+  deleteStatusPage(id: StatusPageId): Promise<boolean>;
+  /** True when the monitor is on at least one status page: what may be shown without a token. */
+  isMonitorPublic(monitorId: MonitorId): Promise<boolean>;
 }
 
-export type StoreErrorCode = 'STORE_CURSOR_INVALID' | 'STORE_UNAVAILABLE' | 'STORE_FAILED';
+/** STORE_CONFLICT: a unique value (a status page's slug) is taken by another record. */
+export type StoreErrorCode =
+  'STORE_CURSOR_INVALID' | 'STORE_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_FAILED';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

@@ -6,6 +6,8 @@ import { incidentsContract } from './store-incidents.contract.js';
 import { monitorsContract } from './store-monitors.contract.js';
 import { outboxContract } from './store-outbox.contract.js';
 import { resultsContract } from './store-results.contract.js';
+import { statusPagesContract } from './store-status-pages.contract.js';
+import { uptimeBatchContract } from './store-uptime-batch.contract.js';
 import { uptimeContract } from './store-uptime.contract.js';
 
 /**
@@ -18,8 +20,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     outboxContract(open);
     resultsContract(open);
     uptimeContract(open);
+    uptimeBatchContract(open);
     incidentsContract(open);
     channelsContract(open);
     deliveriesContract(open);
+    statusPagesContract(open);
   });
 }

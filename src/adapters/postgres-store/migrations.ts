@@ -201,6 +201,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'status pages',
+    // A page's monitors are rows: deleting a monitor takes it off every page by cascade, and
+    // "is this monitor on a page" is an index probe. The slug constraint is named because a
+    // violation of it is told apart (status-pages.ts).
+    sql: () => `
+      CREATE TABLE status_pages (
+        id uuid PRIMARY KEY,
+        slug text NOT NULL,
+        title text NOT NULL,
+        description text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        CONSTRAINT status_pages_slug_key UNIQUE (slug)
+      );
+
+      CREATE TABLE status_page_monitors (
+        page_id uuid NOT NULL REFERENCES status_pages (id) ON DELETE CASCADE,
+        position integer NOT NULL,
+        monitor_id uuid NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+        PRIMARY KEY (page_id, position)
+      );
+      CREATE INDEX status_page_monitors_monitor ON status_page_monitors (monitor_id);
+    `,
+  },
 ];
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;

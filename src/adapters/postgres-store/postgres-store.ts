@@ -1,3 +1,4 @@
+import { dailySeries } from '../../domain/daily-uptime.js';
 import type { ChannelId } from '../../domain/ids.js';
 import { silentLogger, type Logger } from '../../ports/logger.js';
 import { StoreError, type Store } from '../../ports/store.js';
@@ -9,6 +10,7 @@ import { toStoreError } from './errors.js';
 import { createIncidentRepository } from './incidents.js';
 import { runMigrations } from './migrations.js';
 import { createStateRepository } from './monitor-state.js';
+import { createMonitorLookup } from './monitor-lookup.js';
 import { createMonitorRepository } from './monitors.js';
 import { createOutbox } from './outbox.js';
 import { createDayPartitions, daysAround } from './partitions.js';
@@ -16,6 +18,8 @@ import { EvaluatorFailed, createBatchRecorder } from './record-batch.js';
 import { createResultRepository } from './results.js';
 import { createRetention } from './retention.js';
 import { createRollupRepository } from './rollups.js';
+import { createStatusPageRepository } from './status-pages.js';
+import { createUptimeReads } from './uptime-reads.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://…`; `?schema=name` (or `options=-c search_path=name`) names the schema. */
@@ -70,6 +74,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const incidents = createIncidentRepository(pool);
   const channels = createChannelRepository(pool);
   const deliveries = createDeliveryRepository(pool);
+  const monitorLookup = createMonitorLookup(pool);
+  const statusPages = createStatusPageRepository(pool);
+  const uptimeReads = createUptimeReads(pool);
   const retention = createRetention(pool, partitions, resolveSchema);
   const recordBatch = createBatchRecorder(pool, {
     results,
@@ -128,6 +135,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     createMonitor: (monitor) => run(() => monitors.create(monitor)),
     getMonitor: (id) => run(() => monitors.get(id)),
+    getMonitors: (ids) => run(() => monitorLookup.getMany(ids)),
     listMonitors: (query) => run(() => monitors.list(query)),
     allMonitors: () => run(() => monitors.all()),
     updateMonitor: (monitor, opts) => run(() => monitors.update(monitor, opts?.status)),
@@ -139,6 +147,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     recordBatch: (batch, evaluate) => run(() => recordBatch(batch, evaluate)),
     listResults: (monitorId, query) => run(() => results.list(monitorId, query)),
     uptime: (monitorId, window, nowMs) => run(() => rollups.summary(monitorId, window, nowMs)),
+    uptimeMany: (ids, window, nowMs) => run(() => uptimeReads.uptimeMany(ids, window, nowMs)),
+    dailyUptime: (monitorId, days, nowMs) =>
+      run(
+        async () =>
+          (await uptimeReads.dailyMany([monitorId], days, nowMs)).get(monitorId) ??
+          dailySeries(days, nowMs, new Map()),
+      ),
+    dailyUptimeMany: (ids, days, nowMs) => run(() => uptimeReads.dailyMany(ids, days, nowMs)),
     listIncidents: (query) => run(() => incidents.list(query)),
     applyRetention: (rawBeforeMs, nowMs) => run(() => retention(rawBeforeMs, nowMs)),
 
@@ -162,5 +178,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     completeAttempt: (id, outcome) => run(() => deliveries.complete(id, outcome)),
     nextDeliveryDueAt: () => run(() => deliveries.nextDueAt()),
     listDeliveries: (channelId, query) => run(() => deliveries.list(channelId, query)),
+
+    createStatusPage: (page) => run(() => statusPages.create(page)),
+    getStatusPage: (id) => run(() => statusPages.get(id)),
+    getStatusPageBySlug: (slug) => run(() => statusPages.getBySlug(slug)),
+    listStatusPages: (query) => run(() => statusPages.list(query)),
+    updateStatusPage: (page) => run(() => statusPages.update(page)),
+    deleteStatusPage: (id) => run(() => statusPages.remove(id)),
+    isMonitorPublic: (monitorId) => run(() => statusPages.isMonitorPublic(monitorId)),
   };
 }

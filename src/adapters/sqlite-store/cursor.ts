@@ -6,7 +6,7 @@ import { StoreError } from '../../ports/store.js';
  * item handed out, tagged with the list it belongs to, in base64url. Keyset pagination keeps
  * pages stable under concurrent inserts.
  */
-export type CursorKind = 'monitor' | 'channel' | 'incident' | 'delivery';
+export type CursorKind = 'monitor' | 'channel' | 'incident' | 'delivery' | 'status-page';
 
 export function encodeCursor(kind: CursorKind, id: string): string {
   return Buffer.from(`${kind}:${id}`, 'utf8').toString('base64url');

@@ -133,6 +133,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'status pages',
+    // A page's monitors are rows, not a JSON list, so that deleting a monitor takes it off every
+    // page by cascade and "is this monitor on a page" is an index probe.
+    sql: `
+      CREATE TABLE status_pages (
+        id TEXT PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE status_page_monitors (
+        page_id TEXT NOT NULL REFERENCES status_pages (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        monitor_id TEXT NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+        PRIMARY KEY (page_id, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX status_page_monitors_monitor ON status_page_monitors (monitor_id);
+    `,
+  },
 ];
 
 /**

@@ -21,6 +21,7 @@ import {
 export interface MonitorRepository {
   create(monitor: Monitor): void;
   get(id: MonitorId): Monitor | undefined;
+  getMany(ids: readonly MonitorId[]): Monitor[];
   list(query: MonitorQuery): Page<Monitor>;
   all(): Monitor[];
   update(monitor: Monitor, status: 'paused' | 'pending' | undefined): boolean;
@@ -51,6 +52,10 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
   const selectMonitor = lazyStatement<[string], MonitorRow>(
     db,
     `SELECT ${MONITOR_COLUMNS} FROM monitors m WHERE m.id = ?`,
+  );
+  const selectMany = lazyStatement<[string], MonitorRow>(
+    db,
+    `SELECT ${MONITOR_COLUMNS} FROM monitors m WHERE m.id IN (SELECT value FROM json_each(?))`,
   );
   const selectAll = lazyStatement<[], MonitorRow>(
     db,
@@ -180,6 +185,8 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
       const row = selectMonitor().get(id);
       return row === undefined ? undefined : monitorFromRow(row);
     },
+    getMany: (ids) =>
+      ids.length === 0 ? [] : selectMany().all(JSON.stringify(ids)).map(monitorFromRow),
     list: (query) => {
       const limit = pageLimit(query.limit);
       const after = query.cursor === undefined ? '' : decodeCursor('monitor', query.cursor);

@@ -1,3 +1,4 @@
+import { dailySeries } from '../../domain/daily-uptime.js';
 import { StoreError, type Store } from '../../ports/store.js';
 import { createChannelRepository } from './channels.js';
 import { lazyStatement, openDatabase, type SqliteDatabase } from './database.js';
@@ -11,6 +12,8 @@ import { EvaluatorFailed, createBatchRecorder } from './record-batch.js';
 import { createResultRepository } from './results.js';
 import { createRetention } from './retention.js';
 import { createRollupRepository } from './rollups.js';
+import { createStatusPageRepository } from './status-pages.js';
+import { createUptimeReads } from './uptime-reads.js';
 
 export interface SqliteStoreOptions {
   /** A file path (its directory is created when missing), or ':memory:'. */
@@ -41,6 +44,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const incidents = createIncidentRepository(db);
   const channels = createChannelRepository(db);
   const deliveries = createDeliveryRepository(db);
+  const statusPages = createStatusPageRepository(db);
+  const uptimeReads = createUptimeReads(db);
   const retention = createRetention(db);
   const recordBatch = createBatchRecorder(db, { results, rollups, states, incidents });
   const ping = lazyStatement(db, 'SELECT 1');
@@ -94,6 +99,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         monitors.create(monitor);
       }),
     getMonitor: (id) => run(() => monitors.get(id)),
+    getMonitors: (ids) => run(() => monitors.getMany(ids)),
     listMonitors: (query) => run(() => monitors.list(query)),
     allMonitors: () => run(() => monitors.all()),
     updateMonitor: (monitor, opts) => run(() => monitors.update(monitor, opts?.status)),
@@ -108,6 +114,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     recordBatch: (batch, evaluate) => run(() => recordBatch(batch, evaluate)),
     listResults: (monitorId, query) => run(() => results.list(monitorId, query)),
     uptime: (monitorId, window, nowMs) => run(() => rollups.summary(monitorId, window, nowMs)),
+    uptimeMany: (ids, window, nowMs) => run(() => uptimeReads.uptimeMany(ids, window, nowMs)),
+    dailyUptime: (monitorId, days, nowMs) =>
+      run(
+        () =>
+          uptimeReads.dailyMany([monitorId], days, nowMs).get(monitorId) ??
+          dailySeries(days, nowMs, new Map()),
+      ),
+    dailyUptimeMany: (ids, days, nowMs) => run(() => uptimeReads.dailyMany(ids, days, nowMs)),
     listIncidents: (query) => run(() => incidents.list(query)),
     applyRetention: async (rawBeforeMs, nowMs) => {
       if (!open) throw new StoreError('STORE_UNAVAILABLE', 'the store is closed');
@@ -137,5 +151,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }),
     nextDeliveryDueAt: () => run(() => deliveries.nextDueAt()),
     listDeliveries: (channelId, query) => run(() => deliveries.list(channelId, query)),
+
+    createStatusPage: (page) =>
+      run(() => {
+        statusPages.create(page);
+      }),
+    getStatusPage: (id) => run(() => statusPages.get(id)),
+    getStatusPageBySlug: (slug) => run(() => statusPages.getBySlug(slug)),
+    listStatusPages: (query) => run(() => statusPages.list(query)),
+    updateStatusPage: (page) => run(() => statusPages.update(page)),
+    deleteStatusPage: (id) => run(() => statusPages.remove(id)),
+    isMonitorPublic: (monitorId) => run(() => statusPages.isMonitorPublic(monitorId)),
   };
 }
