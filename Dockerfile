@@ -7,6 +7,7 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 # `npm ci` builds the native module and, through `prepare`, the TypeScript.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 

@@ -11,6 +11,7 @@ import { createBearerAuth } from './auth.js';
 import { installBodyParsers } from './body-parsers.js';
 import { installErrorHandler, notFoundHandler } from './error-handler.js';
 import { channelRoutes } from './routes/channels.js';
+import { DASHBOARD_DIR, dashboardBuilt, dashboardRoutes } from './routes/dashboard.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { monitorRoutes } from './routes/monitors.js';
 import { operationRoutes, type Readiness } from './routes/operations.js';
@@ -38,6 +39,8 @@ export interface HttpServerOptions {
   readonly apiEnabled: boolean;
   /** Take the client address from X-Forwarded-For; only behind a proxy you run. Default false. */
   readonly trustProxy?: boolean;
+  /** The built dashboard served at `/` with the API; default `dist/web`, null for none. */
+  readonly dashboardDir?: string | null;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -105,6 +108,12 @@ export async function createHttpServer(
       },
       { prefix: API_PREFIX },
     );
+    const dashboardDir = options.dashboardDir === undefined ? DASHBOARD_DIR : options.dashboardDir;
+    if (dashboardDir !== null && dashboardBuilt(dashboardDir)) {
+      await app.register(dashboardRoutes, { root: dashboardDir });
+    } else if (dashboardDir !== null) {
+      logger.warn({ dir: dashboardDir }, 'dashboard not built (npm run build): API only');
+    }
   }
 
   await app.ready();
