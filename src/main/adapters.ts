@@ -1,10 +1,4 @@
 import { join } from 'node:path';
-import { createKafkaEventBus } from '../adapters/kafka-bus/kafka-event-bus.js';
-import { createMemoryEventBus } from '../adapters/memory-bus/memory-event-bus.js';
-import { createMemoryStatusCache } from '../adapters/memory-cache/memory-status-cache.js';
-import { createPostgresStore } from '../adapters/postgres-store/postgres-store.js';
-import { createRedisStatusCache } from '../adapters/redis-cache/redis-status-cache.js';
-import { createSqliteStore } from '../adapters/sqlite-store/sqlite-store.js';
 import type { Config } from '../config/config.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
@@ -28,27 +22,34 @@ export interface Infrastructure {
 
 /**
  * SQLite, the in-process bus and the in-process cache unless DATABASE_URL, KAFKA_BROKERS and
- * REDIS_URL name PostgreSQL, Kafka and Redis. Each choice is independent.
+ * REDIS_URL name PostgreSQL, Kafka and Redis. Each choice is independent. Only the chosen
+ * adapters are loaded: the embedded default never pays for the drivers it does not use.
  */
-export function openInfrastructure(config: Config, logger: Logger): Infrastructure {
-  const store: Store =
-    config.databaseUrl === null
-      ? createSqliteStore({ path: join(config.dataDir, 'uptime.db') })
-      : createPostgresStore({
-          connectionString: config.databaseUrl,
-          poolSize: config.databasePoolSize,
-          logger,
-        });
+export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
+  let store: Store;
+  if (config.databaseUrl === null) {
+    const { createSqliteStore } = await import('../adapters/sqlite-store/sqlite-store.js');
+    store = createSqliteStore({ path: join(config.dataDir, 'uptime.db') });
+  } else {
+    const { createPostgresStore } = await import('../adapters/postgres-store/postgres-store.js');
+    store = createPostgresStore({
+      connectionString: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      logger,
+    });
+  }
 
   let bus: EventBus;
   let drain: () => Promise<void>;
   if (config.kafkaBrokers === null) {
+    const { createMemoryEventBus } = await import('../adapters/memory-bus/memory-event-bus.js');
     const memoryBus = createMemoryEventBus();
     bus = memoryBus;
     drain = async () => {
       await memoryBus.drain();
     };
   } else {
+    const { createKafkaEventBus } = await import('../adapters/kafka-bus/kafka-event-bus.js');
     bus = createKafkaEventBus({
       brokers: config.kafkaBrokers,
       topicPrefix: config.kafkaTopicPrefix,
@@ -59,14 +60,20 @@ export function openInfrastructure(config: Config, logger: Logger): Infrastructu
     drain = () => Promise.resolve();
   }
 
-  const cache: StatusCache =
-    config.redisUrl === null
-      ? createMemoryStatusCache()
-      : createRedisStatusCache({
-          url: config.redisUrl,
-          keyPrefix: `${config.kafkaTopicPrefix}:`,
-          logger,
-        });
+  let cache: StatusCache;
+  if (config.redisUrl === null) {
+    const { createMemoryStatusCache } =
+      await import('../adapters/memory-cache/memory-status-cache.js');
+    cache = createMemoryStatusCache();
+  } else {
+    const { createRedisStatusCache } =
+      await import('../adapters/redis-cache/redis-status-cache.js');
+    cache = createRedisStatusCache({
+      url: config.redisUrl,
+      keyPrefix: `${config.kafkaTopicPrefix}:`,
+      logger,
+    });
+  }
 
   return {
     store,

@@ -40,7 +40,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   const clock = systemClock;
   const metrics = createPromMetrics();
 
-  const infrastructure = openInfrastructure(config, logger);
+  const infrastructure = await openInfrastructure(config, logger);
   const { store, bus, cache } = infrastructure;
   logger.info(infrastructure.describe, 'infrastructure');
   await store.migrate();
@@ -85,13 +85,11 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       started.push(alerter);
     }
     if (roles.has('recorder')) {
-      const recorder = createRecorder({
-        bus,
-        store,
-        cache,
-        metrics,
-        logger: logger.child({ role: 'recorder' }),
-      });
+      const recorder = createRecorder(
+        { bus, store, cache, metrics, logger: logger.child({ role: 'recorder' }) },
+        // PostgreSQL writes big batches best; SQLite's transactions run on this thread.
+        infrastructure.describe.store === 'postgres' ? { maxBatchSize: 1000 } : {},
+      );
       await recorder.start();
       started.push(recorder);
       stopRetention = startRetention(store, config.retentionDays, clock, logger);

@@ -22,12 +22,13 @@ export interface ThreadPoolCheckerOptions {
 }
 
 /**
- * Measured with 2 threads on 2 shared cores against a local target answering in 50 ms, offered
- * 1–4k checks/s: at 32 per thread the reported p95 stayed at 53–61 ms (about 1.1k checks/s
- * done); at 64 it rose to 68–93 ms and at 128 to 200–250 ms, the extra being time spent waiting
- * in a busy event loop, not in the target. Raise it for slow targets on idle machines.
+ * Measured with 2 threads on 2 shared cores against a local target answering in 50 ms
+ * (docs/benchmarks.md): 32 per thread keeps p95 near 60 ms only by running a third to a half of
+ * the checks offered above 1k/s; 64 runs all of them up to ~1k/s with p95 56 ms and most of them
+ * at 2k/s; 128 and more inflate p95 to 80–190 ms on a busy machine, the extra being time spent
+ * waiting in a busy event loop, not in the target. UPTIME_CHECKER_CONCURRENCY sets it.
  */
-export const DEFAULT_CONCURRENCY_PER_THREAD = 32;
+export const DEFAULT_CONCURRENCY_PER_THREAD = 64;
 const DEFAULT_GRACE_MS = 10_000;
 const QUICK_CRASH_MS = 1_000;
 const MAX_RESTART_DELAY_MS = 5_000;

@@ -25,7 +25,11 @@ export interface RecorderOptions {
   readonly maxBatchSize?: number;
 }
 
-const DEFAULTS = { group: 'recorder', maxBatchSize: 1000, maxWaitMs: 50 } as const;
+/**
+ * A batch is one store transaction; on SQLite it runs on the main thread, so a few hundred
+ * results keep each one to a few milliseconds and the rest of the process responsive.
+ */
+const DEFAULTS = { group: 'recorder', maxBatchSize: 300, maxWaitMs: 50 } as const;
 
 /** What the evaluator saw inside the store's transaction, kept for building the events after it. */
 interface EvaluationInputs {
