@@ -19,6 +19,8 @@ export function drawLatencyChart(
 ): ChartHandle {
   const text = css('--text') || '#222';
   const grid = css('--border') || '#ddd';
+  const p50 = css('--chart-p50') || '#2563eb';
+  const p95 = css('--chart-p95') || '#d97706';
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   const chart = new uPlot(
     {
@@ -28,8 +30,21 @@ export function drawLatencyChart(
       axes: [axis, { ...axis, label: 'ms', size: 56 }],
       series: [
         {},
-        { label: 'p50', stroke: css('--chart-p50') || '#2563eb', width: 2, spanGaps: false },
-        { label: 'p95', stroke: css('--chart-p95') || '#d97706', width: 2, spanGaps: false },
+        // Points too: a new monitor's first slices would draw no line between gaps.
+        {
+          label: 'p50',
+          stroke: p50,
+          width: 2,
+          spanGaps: false,
+          points: { show: true, size: 5, fill: p50 },
+        },
+        {
+          label: 'p95',
+          stroke: p95,
+          width: 2,
+          spanGaps: false,
+          points: { show: true, size: 5, fill: p95 },
+        },
       ],
     },
     [series.times, series.p50, series.p95],

@@ -69,7 +69,7 @@ export function useMonitorDetail(id: string): {
       api.get<StatusAnswer>(`${base}/status`, ac.signal).then((status) => {
         patch({ status });
       }, fail);
-      api.get<{ items: CheckResult[] }>(`${base}/results?limit=50`, ac.signal).then((r) => {
+      api.get<{ items: CheckResult[] }>(`${base}/results?limit=25`, ac.signal).then((r) => {
         patch({ results: r.items });
       }, fail);
       api
