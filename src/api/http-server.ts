@@ -7,14 +7,20 @@ import type { StatusCache } from '../ports/status-cache.js';
 import type { Store } from '../ports/store.js';
 import { createApiServices } from '../roles/api/api-services.js';
 import { createOutboxRelay } from '../roles/api/outbox-relay.js';
+import { createStreamHub, type StreamHubOptions } from '../roles/api/stream-hub.js';
 import { createBearerAuth } from './auth.js';
 import { installBodyParsers } from './body-parsers.js';
 import { installErrorHandler, notFoundHandler } from './error-handler.js';
+import { badgeRoutes } from './routes/badges.js';
 import { channelRoutes } from './routes/channels.js';
 import { DASHBOARD_DIR, dashboardBuilt, dashboardRoutes } from './routes/dashboard.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { monitorRoutes } from './routes/monitors.js';
 import { operationRoutes, type Readiness } from './routes/operations.js';
+import { publicPageRoutes } from './routes/public-pages.js';
+import { statusPageRoutes } from './routes/status-pages.js';
+import { streamRoutes } from './routes/stream.js';
+import { uptimeRoutes } from './routes/uptime.js';
 import { ApiErrorSchema } from './schemas/common.js';
 import { validatorCompiler } from './validator-compiler.js';
 
@@ -39,12 +45,16 @@ export interface HttpServerOptions {
   readonly apiEnabled: boolean;
   /** Take the client address from X-Forwarded-For; only behind a proxy you run. Default false. */
   readonly trustProxy?: boolean;
+  /** Tuning of `/api/v1/stream` (ping interval, per-client backlog bounds); defaults otherwise. */
+  readonly stream?: StreamHubOptions;
   /** The built dashboard served at `/` with the API; default `dist/web`, null for none. */
   readonly dashboardDir?: string | null;
 }
 
 export const API_PREFIX = '/api/v1';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Room for a query naming 1,000 monitor ids (`/api/v1/uptime?ids=`, 37 KiB); Node's default is 16 KiB. */
+export const MAX_HEADER_BYTES = 64 * 1024;
 
 /** The HTTP face of a process, ready to `listen` (or to `inject` in tests). */
 export async function createHttpServer(
@@ -60,6 +70,7 @@ export async function createHttpServer(
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     trustProxy: options.trustProxy ?? false,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
   });
   app.setValidatorCompiler(validatorCompiler);
   installBodyParsers(app);
@@ -86,6 +97,14 @@ export async function createHttpServer(
   });
 
   if (options.apiEnabled) {
+    // Live updates: subscribed before the first request; streams end before the server closes.
+    const hub = createStreamHub({ bus: deps.bus, clock, logger }, options.stream);
+    await hub.start();
+    app.addHook('preClose', (done) => {
+      hub.disconnectAll();
+      done();
+    });
+    app.addHook('onClose', () => hub.stop());
     const outbox = createOutboxRelay({ store: deps.store, bus: deps.bus, clock, logger });
     outbox.start();
     app.addHook('onClose', () => outbox.stop());
@@ -105,9 +124,15 @@ export async function createHttpServer(
         await api.register(monitorRoutes, { services });
         await api.register(incidentRoutes, { services });
         await api.register(channelRoutes, { services });
+        await api.register(uptimeRoutes, { services });
+        await api.register(statusPageRoutes, { services });
+        await api.register(streamRoutes, { hub });
       },
       { prefix: API_PREFIX },
     );
+    // Served without a token: they show only what status pages list.
+    await app.register(publicPageRoutes, { services, clock });
+    await app.register(badgeRoutes, { services });
     const dashboardDir = options.dashboardDir === undefined ? DASHBOARD_DIR : options.dashboardDir;
     if (dashboardDir !== null && dashboardBuilt(dashboardDir)) {
       await app.register(dashboardRoutes, { root: dashboardDir });

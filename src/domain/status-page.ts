@@ -98,3 +98,21 @@ export function overallStatus(statuses: Iterable<MonitorStatus>): OverallStatus 
   }
   return worst;
 }
+
+/**
+ * An incident's cause as a status page shows it. Causes are written for the monitor's owner and
+ * may name what a public page must not: addresses (a redirect target, a DNS name), or quoted
+ * values such as the expected keyword. Those become `…`; the rest (`status 503 not in 200-399`,
+ * `connection refused`, `timeout after 10000 ms`) stays as it was.
+ */
+export function publicCause(cause: string, monitorUrl: string): string {
+  let text = cause.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, '…').replace(/"[^"]*"/g, '"…"');
+  let host = '';
+  try {
+    host = new URL(monitorUrl).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    // Not a URL: nothing more to hide.
+  }
+  if (host.length > 0) text = text.split(host).join('…');
+  return text;
+}

@@ -98,6 +98,18 @@ void test('/openapi.json is an OpenAPI 3.1 document of every route, without auth
     'DELETE /api/v1/notification-channels/{id}',
     'POST /api/v1/notification-channels/{id}/test',
     'GET /api/v1/notification-channels/{id}/deliveries',
+    'GET /api/v1/monitors/{id}/daily',
+    'GET /api/v1/uptime',
+    'POST /api/v1/status-pages',
+    'GET /api/v1/status-pages',
+    'GET /api/v1/status-pages/{id}',
+    'PATCH /api/v1/status-pages/{id}',
+    'DELETE /api/v1/status-pages/{id}',
+    'GET /api/v1/stream',
+    'GET /status/{slug}.json',
+    'GET /status/{slug}',
+    'GET /badge/{monitorId}/status.svg',
+    'GET /badge/{monitorId}/uptime.svg',
   ];
   assert.deepEqual([...operations].sort(), [...expected].sort());
   for (const [path, methods] of Object.entries(doc.paths)) {

@@ -6,7 +6,10 @@ import { createChannelService, type ChannelService } from './channel-service.js'
 import { createHistoryService, type HistoryService } from './history-service.js';
 import { createMonitorService, type MonitorService } from './monitor-service.js';
 import type { OutboxRelay } from './outbox-relay.js';
+import { createPublicStatusService, type PublicStatusService } from './public-status-service.js';
+import { createStatusPageService, type StatusPageService } from './status-page-service.js';
 import { createStatusService, type StatusService } from './status-service.js';
+import { createUptimeService, type UptimeService } from './uptime-service.js';
 
 export interface ApiServicesDeps {
   readonly store: Store;
@@ -23,6 +26,10 @@ export interface ApiServices {
   readonly statuses: StatusService;
   readonly history: HistoryService;
   readonly channels: ChannelService;
+  readonly uptime: UptimeService;
+  readonly statusPages: StatusPageService;
+  /** What is served without a token: status pages and badges. */
+  readonly publicStatus: PublicStatusService;
 }
 
 export function createApiServices(deps: ApiServicesDeps): ApiServices {
@@ -38,5 +45,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       logger,
       onDeliveryEnqueued: deps.onDeliveryEnqueued,
     }),
+    uptime: createUptimeService({ store, clock }),
+    statusPages: createStatusPageService({ store, clock }),
+    publicStatus: createPublicStatusService({ store, statuses, clock }),
   };
 }
