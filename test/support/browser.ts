@@ -3,6 +3,7 @@
  * profile in a temp folder that goes when the browser closes. Never a browser download.
  *
  *   const browser = await startBrowser(t);          // closed after the test
+ *   const browser = await launchBrowser();          // closed by the caller (benchmarks)
  *   const page = await browser.context.newPage();
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,10 +33,23 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+export interface BrowserOptions {
+  readonly colorScheme?: 'light' | 'dark';
+  readonly viewport?: { width: number; height: number };
+}
+
+/** A browser closed after the test. */
 export async function startBrowser(
   t: TestContext,
-  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  options: BrowserOptions = {},
 ): Promise<TestBrowser> {
+  const browser = await launchBrowser(options);
+  t.after(() => browser.close());
+  return browser;
+}
+
+/** A browser that the caller closes. */
+export async function launchBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
@@ -49,7 +63,7 @@ export async function startBrowser(
   });
   const errors: string[] = [];
   let closed = false;
-  const browser: TestBrowser = {
+  return {
     context,
     errors,
     watch(page) {
@@ -68,8 +82,6 @@ export async function startBrowser(
       rmSync(profile, { recursive: true, force: true });
     },
   };
-  t.after(() => browser.close());
-  return browser;
 }
 
 export const SCREENSHOTS = join('test-output', 'screenshots');
