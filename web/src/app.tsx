@@ -1,14 +1,14 @@
 import { useEffect, useMemo } from 'preact/hooks';
-import { Layout } from './components/layout';
-import { ChannelsPage } from './pages/channels-page';
-import { ListPage } from './pages/list-page';
-import { MonitorEditPage } from './pages/monitor-edit-page';
-import { MonitorPage } from './pages/monitor-page';
-import { SignInPage } from './pages/sign-in-page';
-import { usePath } from './router';
-import { useObservable } from './state/observable';
-import { createServices, ServicesContext } from './state/services';
-import { token } from './state/session';
+import { Layout } from './components/layout.js';
+import { ChannelsPage } from './pages/channels-page.js';
+import { ListPage } from './pages/list-page.js';
+import { MonitorEditPage } from './pages/monitor-edit-page.js';
+import { MonitorPage } from './pages/monitor-page.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { usePath } from './router.js';
+import { useObservable } from './state/observable.js';
+import { createServices, ServicesContext } from './state/services.js';
+import { token } from './state/session.js';
 
 export function App() {
   const current = useObservable(token);

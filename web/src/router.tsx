@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { createCell, useObservable } from './state/observable';
+import { createCell, useObservable } from './state/observable.js';
 
 const path = createCell(location.pathname);
 addEventListener('popstate', () => {

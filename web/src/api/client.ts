@@ -1,4 +1,4 @@
-import type { FieldError } from './types';
+import type { FieldError } from './types.js';
 
 export const API_BASE = '/api/v1';
 
@@ -30,7 +30,7 @@ export function createApiClient(token: string, onUnauthorized: () => void): ApiC
   const open = async (path: string, init: RequestInit): Promise<Response> => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token}`);
-    const res = await fetch(`${API_BASE}${path}`, { ...init, headers, cache: 'no-store' });
+    const res = await fetch(`${API_BASE}${path}`, { ...init, headers });
     if (res.status === 401) onUnauthorized();
     return res;
   };

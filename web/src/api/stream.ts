@@ -1,5 +1,5 @@
-import { createSseParser } from '../lib/sse-parser';
-import type { ApiClient } from './client';
+import { createSseParser } from '../lib/sse-parser.js';
+import type { ApiClient } from './client.js';
 
 export type StreamState =
   /** Connecting, or waiting to reconnect. */

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, errorText, type ApiClient } from '../api/client';
-import type { Channel } from '../api/types';
-import { fieldOfPointer } from '../lib/monitor-form-model';
-import { TextField } from './form-fields';
+import { ApiError, errorText, type ApiClient } from '../api/client.js';
+import type { Channel } from '../api/types.js';
+import { fieldOfPointer } from '../lib/monitor-form-model.js';
+import { TextField } from './form-fields.js';
 
 type Field = 'name' | 'url' | 'secret';
 const EMPTY = { name: '', url: 'https://', secret: '' };

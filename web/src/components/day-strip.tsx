@@ -1,7 +1,7 @@
-import { pure } from '../lib/pure';
-import type { DailyItem } from '../api/types';
-import { dayLevel, lastDays } from '../lib/days';
-import { formatPercent } from '../lib/format';
+import { pure } from '../lib/pure.js';
+import type { DailyItem } from '../api/types.js';
+import { dayLevel, lastDays } from '../lib/days.js';
+import { formatPercent } from '../lib/format.js';
 
 const DAYS = 90;
 const BAR = 4;

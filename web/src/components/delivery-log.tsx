@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorText, type ApiClient } from '../api/client';
-import type { Delivery, Page } from '../api/types';
-import { formatDateTime } from '../lib/format';
+import { errorText, type ApiClient } from '../api/client.js';
+import type { Delivery, Page } from '../api/types.js';
+import { formatDateTime } from '../lib/format.js';
 
 /** A channel's deliveries, newest first, a page at a time. */
 export function DeliveryLog({

@@ -1,5 +1,5 @@
-import type { Incident } from '../api/types';
-import { formatDateTime } from '../lib/format';
+import type { Incident } from '../api/types.js';
+import { formatDateTime } from '../lib/format.js';
 
 export function IncidentList({ incidents }: { incidents: readonly Incident[] }) {
   return (

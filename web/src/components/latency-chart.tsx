@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { LatencySeries } from '../lib/latency-series';
-import type { ChartHandle } from './uplot-chart';
+import type { LatencySeries } from '../lib/latency-series.js';
+import type { ChartHandle } from './uplot-chart.js';
 
 /** The p50/p95 chart; uPlot arrives in a chunk of its own the first time one is drawn. */
 export function LatencyChart({ series, label }: { series: LatencySeries; label: string }) {
@@ -16,7 +16,7 @@ export function LatencyChart({ series, label }: { series: LatencySeries; label: 
       return;
     }
     let cancelled = false;
-    import('./uplot-chart').then(
+    import('./uplot-chart.js').then(
       ({ drawLatencyChart }) => {
         if (!cancelled) chart.current = drawLatencyChart(el, series, el.clientWidth || 600);
       },

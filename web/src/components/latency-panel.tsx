@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { errorText } from '../api/client';
-import type { UptimeWindow } from '../api/types';
-import { formatMs } from '../lib/format';
-import { loadLatency, type LatencyData } from '../state/latency-data';
-import { useServices } from '../state/services';
-import { LatencyChart } from './latency-chart';
+import { errorText } from '../api/client.js';
+import type { UptimeWindow } from '../api/types.js';
+import { formatMs } from '../lib/format.js';
+import { loadLatency, type LatencyData } from '../state/latency-data.js';
+import { useServices } from '../state/services.js';
+import { LatencyChart } from './latency-chart.js';
 
 const WINDOWS: readonly UptimeWindow[] = ['1h', '24h', '7d', '30d', '90d'];
 const REFRESH_MIN_MS = 15_000;

@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import type { StreamState } from '../api/stream';
-import { Link, usePath } from '../router';
-import { useObservable } from '../state/observable';
-import { useServices } from '../state/services';
-import { signOut } from '../state/session';
+import type { StreamState } from '../api/stream.js';
+import { Link, usePath } from '../router.js';
+import { useObservable } from '../state/observable.js';
+import { useServices } from '../state/services.js';
+import { signOut } from '../state/session.js';
 
 const LIVE_TEXT: Readonly<Record<StreamState, string>> = {
   live: 'Live',

@@ -1,4 +1,4 @@
-import type { ListQuery, SortKey, StatusName } from '../lib/list-query';
+import type { ListQuery, SortKey, StatusName } from '../lib/list-query.js';
 
 const SORTS: readonly [SortKey, string][] = [
   ['status', 'Status (worst first)'],

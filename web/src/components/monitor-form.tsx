@@ -1,6 +1,6 @@
-import { HTTP_METHODS, type Channel } from '../api/types';
-import type { MonitorField, MonitorFormValues } from '../lib/monitor-form-model';
-import { CheckField, SelectField, TextField } from './form-fields';
+import { HTTP_METHODS, type Channel } from '../api/types.js';
+import type { MonitorField, MonitorFormValues } from '../lib/monitor-form-model.js';
+import { CheckField, SelectField, TextField } from './form-fields.js';
 
 interface MonitorFormProps {
   readonly values: MonitorFormValues;

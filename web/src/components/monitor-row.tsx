@@ -1,10 +1,10 @@
-import type { MonitorWithStatus } from '../api/types';
-import { formatMs, formatPercent } from '../lib/format';
-import { pure } from '../lib/pure';
-import { Link } from '../router';
-import type { RowStats } from '../state/row-stats';
-import { DayStrip } from './day-strip';
-import { StatusBadge } from './status-badge';
+import type { MonitorWithStatus } from '../api/types.js';
+import { formatMs, formatPercent } from '../lib/format.js';
+import { pure } from '../lib/pure.js';
+import { Link } from '../router.js';
+import type { RowStats } from '../state/row-stats.js';
+import { DayStrip } from './day-strip.js';
+import { StatusBadge } from './status-badge.js';
 
 /** One monitor in the list: cells of a virtual table row. */
 export const MonitorRow = pure(function MonitorRow({

@@ -1,6 +1,6 @@
-import type { CheckResult } from '../api/types';
-import { formatDateTime, formatMs } from '../lib/format';
-import { StatusBadge } from './status-badge';
+import type { CheckResult } from '../api/types.js';
+import { formatDateTime, formatMs } from '../lib/format.js';
+import { StatusBadge } from './status-badge.js';
 
 export function ResultsTable({ results }: { results: readonly CheckResult[] }) {
   return (

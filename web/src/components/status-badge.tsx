@@ -1,4 +1,4 @@
-import type { MonitorStatus } from '../api/types';
+import type { MonitorStatus } from '../api/types.js';
 
 const ICONS: Readonly<Record<MonitorStatus, string>> = {
   up: '✓',

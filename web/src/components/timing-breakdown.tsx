@@ -1,5 +1,5 @@
-import type { CheckResult } from '../api/types';
-import { formatDateTime, formatMs } from '../lib/format';
+import type { CheckResult } from '../api/types.js';
+import { formatDateTime, formatMs } from '../lib/format.js';
 
 const PHASES = [
   ['dnsMs', 'DNS'],

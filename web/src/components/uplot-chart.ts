@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { LatencySeries } from '../lib/latency-series';
+import type { LatencySeries } from '../lib/latency-series.js';
 
 export interface ChartHandle {
   update(series: LatencySeries): void;

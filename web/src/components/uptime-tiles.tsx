@@ -1,5 +1,5 @@
-import type { Uptime, UptimeWindow } from '../api/types';
-import { formatPercent } from '../lib/format';
+import type { Uptime, UptimeWindow } from '../api/types.js';
+import { formatPercent } from '../lib/format.js';
 
 /** Uptime over 24 h, 7 d, 30 d and 90 d, with how many checks each figure rests on. */
 export function UptimeTiles({

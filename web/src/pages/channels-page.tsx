@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorText, fetchAllPages } from '../api/client';
-import type { Channel } from '../api/types';
-import { ChannelForm } from '../components/channel-form';
-import { DeliveryLog } from '../components/delivery-log';
-import { useServices } from '../state/services';
+import { errorText, fetchAllPages } from '../api/client.js';
+import type { Channel } from '../api/types.js';
+import { ChannelForm } from '../components/channel-form.js';
+import { DeliveryLog } from '../components/delivery-log.js';
+import { useServices } from '../state/services.js';
 
 /** Notification channels: create, send a test, delete, and each one's delivery log. */
 export function ChannelsPage() {

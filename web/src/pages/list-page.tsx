@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { MonitorWithStatus } from '../api/types';
-import { ListToolbar } from '../components/list-toolbar';
-import { MonitorRow } from '../components/monitor-row';
-import { VirtualList } from '../components/virtual-list';
-import { allTags, countByStatus, selectMonitors } from '../lib/list-query';
-import { Link } from '../router';
-import { listQuery } from '../state/list-query';
-import { useObservable } from '../state/observable';
-import { useServices } from '../state/services';
+import type { MonitorWithStatus } from '../api/types.js';
+import { ListToolbar } from '../components/list-toolbar.js';
+import { MonitorRow } from '../components/monitor-row.js';
+import { VirtualList } from '../components/virtual-list.js';
+import { allTags, countByStatus, selectMonitors } from '../lib/list-query.js';
+import { Link } from '../router.js';
+import { listQuery } from '../state/list-query.js';
+import { useObservable } from '../state/observable.js';
+import { useServices } from '../state/services.js';
 
 const narrow = matchMedia('(max-width: 760px)');
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, errorText, fetchAllPages } from '../api/client';
-import type { Channel, Monitor } from '../api/types';
-import { MonitorFormFields } from '../components/monitor-form';
+import { ApiError, errorText, fetchAllPages } from '../api/client.js';
+import type { Channel, Monitor } from '../api/types.js';
+import { MonitorFormFields } from '../components/monitor-form.js';
 import {
   bodyOf,
   fieldOfPointer,
@@ -10,9 +10,9 @@ import {
   valuesOf,
   type MonitorField,
   type MonitorFormValues,
-} from '../lib/monitor-form-model';
-import { Link, navigate } from '../router';
-import { useServices } from '../state/services';
+} from '../lib/monitor-form-model.js';
+import { Link, navigate } from '../router.js';
+import { useServices } from '../state/services.js';
 
 type Errors = Partial<Record<MonitorField, string>>;
 const FIELDS = Object.keys(NEW_MONITOR);

@@ -1,16 +1,16 @@
 import { useState } from 'preact/hooks';
-import { errorText } from '../api/client';
-import type { Monitor } from '../api/types';
-import { IncidentList } from '../components/incident-list';
-import { LatencyPanel } from '../components/latency-panel';
-import { ResultsTable } from '../components/results-table';
-import { StatusBadge } from '../components/status-badge';
-import { TimingBreakdown } from '../components/timing-breakdown';
-import { UptimeTiles } from '../components/uptime-tiles';
-import { formatAgo, formatDateTime } from '../lib/format';
-import { Link, navigate } from '../router';
-import { useServices } from '../state/services';
-import { SUMMARY_WINDOWS, useMonitorDetail } from '../state/use-monitor-detail';
+import { errorText } from '../api/client.js';
+import type { Monitor } from '../api/types.js';
+import { IncidentList } from '../components/incident-list.js';
+import { LatencyPanel } from '../components/latency-panel.js';
+import { ResultsTable } from '../components/results-table.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { TimingBreakdown } from '../components/timing-breakdown.js';
+import { UptimeTiles } from '../components/uptime-tiles.js';
+import { formatAgo, formatDateTime } from '../lib/format.js';
+import { Link, navigate } from '../router.js';
+import { useServices } from '../state/services.js';
+import { SUMMARY_WINDOWS, useMonitorDetail } from '../state/use-monitor-detail.js';
 
 /** One monitor: status and since when, uptime, latency, the last check, history, incidents. */
 export function MonitorPage({ id }: { id: string }) {

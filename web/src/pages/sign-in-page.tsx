@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { API_BASE, toApiError } from '../api/client';
-import { useObservable } from '../state/observable';
-import { signIn, signOutNotice } from '../state/session';
+import { API_BASE, toApiError } from '../api/client.js';
+import { useObservable } from '../state/observable.js';
+import { signIn, signOutNotice } from '../state/session.js';
 
 /** The API token, checked against the API before it is kept. */
 export function SignInPage() {

@@ -1,6 +1,6 @@
-import { ApiError, type ApiClient } from '../api/client';
-import type { CheckResult, DailyItem, Uptime, UptimeWindow } from '../api/types';
-import { bucketLatency, dailyLatency, type LatencySeries } from '../lib/latency-series';
+import { ApiError, type ApiClient } from '../api/client.js';
+import type { CheckResult, DailyItem, Uptime, UptimeWindow } from '../api/types.js';
+import { bucketLatency, dailyLatency, type LatencySeries } from '../lib/latency-series.js';
 
 export interface LatencyData {
   readonly series: LatencySeries;

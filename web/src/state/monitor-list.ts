@@ -1,6 +1,6 @@
-import { errorText, fetchAllPages, type ApiClient } from '../api/client';
-import type { Monitor, MonitorWithStatus, StatusEvent } from '../api/types';
-import type { Observable } from './observable';
+import { errorText, fetchAllPages, type ApiClient } from '../api/client.js';
+import type { Monitor, MonitorWithStatus, StatusEvent } from '../api/types.js';
+import type { Observable } from './observable.js';
 
 export interface MonitorListState {
   /** In creation order, as the API lists them. */

@@ -1,7 +1,7 @@
-import { ApiError, type ApiClient } from '../api/client';
-import type { DailyItem, MonitorUptime, StatusAnswer, Uptime } from '../api/types';
-import { createTaskQueue } from '../lib/task-queue';
-import type { Observable } from './observable';
+import { ApiError, type ApiClient } from '../api/client.js';
+import type { DailyItem, MonitorUptime, StatusAnswer, Uptime } from '../api/types.js';
+import { createTaskQueue } from '../lib/task-queue.js';
+import type { Observable } from './observable.js';
 
 /** What a list row shows beyond the monitor itself; `undefined`: not loaded yet. */
 export interface RowStats {

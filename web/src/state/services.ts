@@ -1,12 +1,12 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { createApiClient, type ApiClient } from '../api/client';
-import { openStream, type StreamState } from '../api/stream';
-import type { StatusEvent } from '../api/types';
-import { createMonitorList, type MonitorList } from './monitor-list';
-import { createCell, type Observable } from './observable';
-import { createRowStats, type RowStatsStore } from './row-stats';
-import { signOut } from './session';
+import { createApiClient, type ApiClient } from '../api/client.js';
+import { openStream, type StreamState } from '../api/stream.js';
+import type { StatusEvent } from '../api/types.js';
+import { createMonitorList, type MonitorList } from './monitor-list.js';
+import { createCell, type Observable } from './observable.js';
+import { createRowStats, type RowStatsStore } from './row-stats.js';
+import { signOut } from './session.js';
 
 /** What a signed-in dashboard shares: the API, the list, row figures and the live stream. */
 export interface Services {

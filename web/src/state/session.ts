@@ -1,4 +1,4 @@
-import { createCell } from './observable';
+import { createCell } from './observable.js';
 
 const KEY = 'uptime.token';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, errorText } from '../api/client';
-import { openStream, type StreamState } from '../api/stream';
+import { ApiError, errorText } from '../api/client.js';
+import { openStream, type StreamState } from '../api/stream.js';
 import type {
   CheckResult,
   Incident,
@@ -10,8 +10,8 @@ import type {
   StatusEvent,
   Uptime,
   UptimeWindow,
-} from '../api/types';
-import { useServices } from './services';
+} from '../api/types.js';
+import { useServices } from './services.js';
 
 export const SUMMARY_WINDOWS: readonly UptimeWindow[] = ['24h', '7d', '30d', '90d'];
 
