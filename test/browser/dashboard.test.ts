@@ -14,6 +14,7 @@ import { apiClient } from '../support/api-client.js';
 import { screenshot, startBrowser } from '../support/browser.js';
 import { startFakeSite } from '../support/fake-site.js';
 import { startServiceProcess } from '../support/service-process.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const BUILT = new URL('../../dist/web/index.html', import.meta.url);
 /** Checks run every second; through the stream a change shows within a second or two of one. */
@@ -135,6 +136,34 @@ void test('the dashboard in Chromium', async (t) => {
       'focus moves to the field',
     );
     await screenshot(page, 'form-error');
+  });
+
+  await t.test('notification channels: create, send a test, read the log, delete', async () => {
+    const receiver = await startWebhookReceiver(t);
+    await page.getByRole('navigation').getByRole('link', { name: 'Channels' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('ops hook');
+    await page.getByLabel('URL', { exact: true }).fill('ftp://not-a-webhook');
+    await page.getByRole('button', { name: 'Create channel' }).click();
+    await page.locator('[data-field="channel-url"] .field-error').waitFor();
+    await page.getByLabel('URL', { exact: true }).fill(receiver.url);
+    await page.getByLabel('Signing secret').fill('a-signing-secret');
+    await page.getByRole('button', { name: 'Create channel' }).click();
+    const channel = page.locator('.channel-list > li', {
+      has: page.getByRole('heading', { name: 'ops hook' }),
+    });
+    await channel.getByText('signed').waitFor();
+
+    await channel.getByRole('button', { name: 'Send test' }).click();
+    const [hook] = await receiver.received(1);
+    assert.equal(hook?.headers['x-uptime-event'], 'test');
+    await channel.locator('td.delivery-delivered').first().waitFor({ timeout: LIVE_MS });
+    await screenshot(page, 'channels');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await channel.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('ops hook deleted.').waitFor();
+    const left = await api.call('GET', '/notification-channels');
+    assert.equal(left.body.items.length, 0);
   });
 
   await t.test('signing out forgets the token', async () => {
