@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../api/client.js';
 import type { Monitor } from '../api/types.js';
 import { IncidentList } from '../components/incident-list.js';
@@ -19,6 +19,7 @@ export function MonitorPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const { monitor, status } = detail;
+  useTicker(15_000);
 
   if (detail.notFound) {
     return (
@@ -114,4 +115,17 @@ export function MonitorPage({ id }: { id: string }) {
       <IncidentList incidents={detail.incidents} />
     </article>
   );
+}
+
+/** Renders the component again every `ms`, so that "since 3 minutes ago" stays true. */
+function useTicker(ms: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setTick((n) => n + 1);
+    }, ms);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [ms]);
 }
