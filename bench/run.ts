@@ -8,6 +8,7 @@
  *   npm run bench -- throughput --steps 4000 --cpu-prof  # and where the service's CPU goes
  *   npm run bench -- throughput --env UPTIME_CHECKER_CONCURRENCY=128
  *   npm run bench -- latency --latency-monitors 3000 --concurrency 32,64,4x32   # threads x per thread
+ *   npm run bench -- dashboard                           # 10,000 monitors in headless Chromium: only when named
  *
  * Everything listens on and talks to 127.0.0.1 only. Every process the bench starts (nginx, wrk,
  * the service) is stopped by its pid, also on failure or Ctrl-C. The results are printed as tables
@@ -18,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { dashboardRows, runDashboard } from './dashboard.js';
 import { runLatency } from './latency.js';
 import { runMemory } from './memory.js';
 import { runStartup } from './startup.js';
@@ -30,7 +32,7 @@ import { serviceMissing } from './support/service.js';
 import { wrkMissing } from './support/wrk.js';
 import { runThroughput } from './throughput.js';
 
-const FIGURES = ['startup', 'throughput', 'latency', 'memory'] as const;
+const FIGURES = ['startup', 'throughput', 'latency', 'memory', 'dashboard'] as const;
 type Figure = (typeof FIGURES)[number];
 
 const { values, positionals } = parseArgs({
@@ -44,6 +46,7 @@ const { values, positionals } = parseArgs({
     'memory-monitors': { type: 'string', default: '10000' },
     'memory-seconds': { type: 'string', default: '70' },
     'startup-runs': { type: 'string', default: '5' },
+    'dashboard-monitors': { type: 'string', default: '10000' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
@@ -75,7 +78,10 @@ if (unknown.length > 0) {
   process.stderr.write(`unknown figure ${unknown.join(', ')}; figures: ${FIGURES.join(', ')}\n`);
   process.exit(2);
 }
-const chosen = new Set<Figure>(positionals.length > 0 ? (positionals as Figure[]) : FIGURES);
+// The dashboard figure needs Chromium: only when named.
+const chosen = new Set<Figure>(
+  positionals.length > 0 ? (positionals as Figure[]) : FIGURES.filter((f) => f !== 'dashboard'),
+);
 
 const tmp = mkdtempSync(join(tmpdir(), 'uptime-bench-run-'));
 const cleanUp = (): void => {
@@ -152,6 +158,19 @@ async function main(): Promise<void> {
       ['throughput', 900_000, () => runThroughput(ctx)],
       ['latency', 600_000, () => runLatency(ctx, threads)],
       ['memory', 600_000, () => runMemory(ctx)],
+      [
+        'dashboard',
+        900_000,
+        async () => ({
+          rows: dashboardRows(
+            await runDashboard({
+              monitors: Number(values['dashboard-monitors']),
+              runs: 5,
+              flips: 6,
+            }),
+          ),
+        }),
+      ],
     ];
     for (const [name, limitMs, run] of plan) {
       if (!chosen.has(name)) continue;
