@@ -3,7 +3,8 @@ import type { Channel, ChannelType } from '../../domain/channel.js';
 import type { ChannelId } from '../../domain/ids.js';
 import type { Page, PageQuery } from '../../ports/store.js';
 import { countOf, rowsOf } from './connection.js';
-import { decodeCursor, knownShape, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
+import { knownShape } from './known-ids.js';
 
 export interface ChannelRepository {
   create(channel: Channel): Promise<void>;

@@ -3,7 +3,8 @@ import type { ChannelId, DeliveryId, MonitorId } from '../../domain/ids.js';
 import type { Delivery, DeliveryState, NotificationEvent } from '../../domain/notification.js';
 import type { AttemptOutcome, NewDelivery, Page, PageQuery } from '../../ports/store.js';
 import { countOf, rowsOf } from './connection.js';
-import { decodeCursor, knownShape, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
+import { knownShape } from './known-ids.js';
 import { pgText } from './result-rows.js';
 
 export interface DeliveryRepository {

@@ -3,7 +3,8 @@ import type { IncidentId, MonitorId } from '../../domain/ids.js';
 import type { Incident, IncidentState } from '../../domain/incident.js';
 import type { IncidentQuery, Page } from '../../ports/store.js';
 import { rowsOf } from './connection.js';
-import { decodeCursor, knownShape, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
+import { knownShape } from './known-ids.js';
 import { pgText } from './result-rows.js';
 
 export interface IncidentRepository {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { MonitorId } from '../../domain/ids.js';
 import type { Monitor } from '../../domain/monitor.js';
 import { rowsOf } from './connection.js';
-import { knownShape } from './cursor.js';
+import { knownShape } from './known-ids.js';
 import { MONITOR_COLUMNS, monitorFromRow, type MonitorRow } from './monitor-rows.js';
 
 const SELECT_MANY = {

@@ -6,7 +6,7 @@ import type { MonitorStatus } from '../../domain/status.js';
 import type { StatusEntry } from '../../ports/status-cache.js';
 import type { EvaluationTarget } from '../../ports/store.js';
 import { rowsOf } from './connection.js';
-import { knownShape } from './cursor.js';
+import { knownShape } from './known-ids.js';
 import { arrayLiteral } from './sql-arrays.js';
 import {
   STATE_COLUMNS,

@@ -6,7 +6,8 @@ import type { MonitorQuery, Page } from '../../ports/store.js';
 import { LOCK_PURPOSE, advisoryKey } from './advisory-locks.js';
 import { inTransaction, rowsOf } from './connection.js';
 import { changeJson } from './outbox.js';
-import { decodeCursor, knownShape, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
+import { knownShape } from './known-ids.js';
 import {
   MONITOR_COLUMNS,
   STATE_COLUMNS,

@@ -3,7 +3,8 @@ import type { CheckResult } from '../../domain/check.js';
 import type { MonitorId } from '../../domain/ids.js';
 import type { ResultQuery } from '../../ports/store.js';
 import { rowsOf } from './connection.js';
-import { knownShape, pageLimit } from './cursor.js';
+import { pageLimit } from '../store-cursor.js';
+import { knownShape } from './known-ids.js';
 import {
   RESULT_COLUMNS,
   RESULT_SELECT,

@@ -1,9 +1,10 @@
+import { summaryOf } from '../../domain/uptime-rollups.js';
 import type { Pool, PoolClient } from 'pg';
 import type { MonitorId } from '../../domain/ids.js';
-import { BUCKETS, quantile } from '../../domain/latency-histogram.js';
+import { BUCKETS } from '../../domain/latency-histogram.js';
 import { WINDOW_MS, type UptimeSummary, type UptimeWindow } from '../../domain/uptime.js';
 import { rowsOf } from './connection.js';
-import { knownShape } from './cursor.js';
+import { knownShape } from './known-ids.js';
 import { arrayLiteral } from './sql-arrays.js';
 import { addStoredHistogram, sparseOf } from './histogram.js';
 import { LEVEL_MS, ROLLUP_LEVELS, type RollupDeltas, type RollupLevel } from './rollup-batch.js';
@@ -149,20 +150,7 @@ export function createRollupRepository(pool: Pool): RollupRepository {
         latencySum += row.latency_sum;
         addStoredHistogram(dense, row.histogram);
       }
-      const available = checks - failures;
-      const histogram = sparseOf(dense);
-      return {
-        window,
-        uptime: checks === 0 ? null : available / checks,
-        checks,
-        failures,
-        latencyMs: {
-          avg: available === 0 ? null : Math.round((latencySum / available) * 10) / 10,
-          p50: quantile(histogram, 0.5),
-          p95: quantile(histogram, 0.95),
-          p99: quantile(histogram, 0.99),
-        },
-      };
+      return summaryOf(window, { checks, failures, latencySum, histogram: sparseOf(dense) });
     },
   };
 }

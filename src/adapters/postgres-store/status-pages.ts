@@ -3,7 +3,8 @@ import { isId, type MonitorId, type StatusPageId } from '../../domain/ids.js';
 import type { StatusPage } from '../../domain/status-page.js';
 import { StoreError, type Page, type PageQuery } from '../../ports/store.js';
 import { countOf, inTransaction, rowsOf, type Queryable } from './connection.js';
-import { knownShape, pageLimit } from './cursor.js';
+import { pageLimit } from '../store-cursor.js';
+import { knownShape } from './known-ids.js';
 
 export interface StatusPageRepository {
   create(page: StatusPage): Promise<void>;

@@ -10,7 +10,7 @@ import { BUCKETS } from '../../domain/latency-histogram.js';
 import type { UptimeSummary, UptimeWindow } from '../../domain/uptime.js';
 import { summaryOf, windowSpans, type RollupSpan } from '../../domain/uptime-rollups.js';
 import { rowsOf } from './connection.js';
-import { knownShape } from './cursor.js';
+import { knownShape } from './known-ids.js';
 import { addStoredHistogram, sparseOf } from './histogram.js';
 
 /** Roll-up reads for many monitors at once: the list view and the status pages. */

@@ -1,7 +1,7 @@
 import type { Channel, ChannelType } from '../../domain/channel.js';
 import type { ChannelId } from '../../domain/ids.js';
 import type { Page, PageQuery } from '../../ports/store.js';
-import { decodeCursor, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
 import { lazyStatement, type SqliteDatabase } from './database.js';
 import { toIso, toMs } from './instant.js';
 

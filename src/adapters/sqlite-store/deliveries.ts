@@ -1,7 +1,7 @@
 import type { ChannelId, DeliveryId, MonitorId } from '../../domain/ids.js';
 import type { Delivery, DeliveryState, NotificationEvent } from '../../domain/notification.js';
 import type { AttemptOutcome, NewDelivery, Page, PageQuery } from '../../ports/store.js';
-import { decodeCursor, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
 import { lazyStatement, type SqliteDatabase } from './database.js';
 import { toIso, toIsoOrNull, toMs } from './instant.js';
 

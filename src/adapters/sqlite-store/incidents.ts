@@ -1,7 +1,7 @@
 import type { IncidentId, MonitorId } from '../../domain/ids.js';
 import type { Incident, IncidentState } from '../../domain/incident.js';
 import type { IncidentQuery, Page } from '../../ports/store.js';
-import { decodeCursor, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
 import { lazyStatement, type SqliteDatabase, type Statement } from './database.js';
 import { toIso, toIsoOrNull, toMs } from './instant.js';
 

@@ -3,7 +3,7 @@ import type { ChannelId, MonitorId } from '../../domain/ids.js';
 import type { Monitor } from '../../domain/monitor.js';
 import { initialState, pausedOrResumed } from '../../domain/status-machine.js';
 import type { MonitorQuery, OutboxEntry, Page } from '../../ports/store.js';
-import { decodeCursor, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
 import { lazyStatement, type SqliteDatabase, type Statement } from './database.js';
 import { toMs } from './instant.js';
 import {

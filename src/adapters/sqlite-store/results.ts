@@ -1,7 +1,7 @@
 import type { CheckResult } from '../../domain/check.js';
 import type { MonitorId } from '../../domain/ids.js';
 import type { ResultQuery } from '../../ports/store.js';
-import { pageLimit } from './cursor.js';
+import { pageLimit } from '../store-cursor.js';
 import { lazyStatement, type SqliteDatabase } from './database.js';
 import { toMs } from './instant.js';
 import {

@@ -1,6 +1,7 @@
+import { summaryOf } from '../../domain/uptime-rollups.js';
 import type { CheckResult } from '../../domain/check.js';
 import type { MonitorId } from '../../domain/ids.js';
-import { BUCKETS, quantile } from '../../domain/latency-histogram.js';
+import { BUCKETS } from '../../domain/latency-histogram.js';
 import { WINDOW_MS, type UptimeSummary, type UptimeWindow } from '../../domain/uptime.js';
 import { HISTOGRAM_MERGE_FUNCTION, lazyStatement, type SqliteDatabase } from './database.js';
 import { addEncodedHistogram, sparseOf } from './histogram-codec.js';
@@ -96,20 +97,7 @@ export function createRollupRepository(db: SqliteDatabase): RollupRepository {
         latencySum += row.latency_sum;
         addEncodedHistogram(dense, row.histogram);
       }
-      const available = checks - failures;
-      const histogram = sparseOf(dense);
-      return {
-        window,
-        uptime: checks === 0 ? null : available / checks,
-        checks,
-        failures,
-        latencyMs: {
-          avg: available === 0 ? null : Math.round((latencySum / available) * 10) / 10,
-          p50: quantile(histogram, 0.5),
-          p95: quantile(histogram, 0.95),
-          p99: quantile(histogram, 0.99),
-        },
-      };
+      return summaryOf(window, { checks, failures, latencySum, histogram: sparseOf(dense) });
     },
   };
 }

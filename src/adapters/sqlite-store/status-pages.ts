@@ -1,7 +1,7 @@
 import type { MonitorId, StatusPageId } from '../../domain/ids.js';
 import type { StatusPage } from '../../domain/status-page.js';
 import { StoreError, type Page, type PageQuery } from '../../ports/store.js';
-import { decodeCursor, pageLimit, toPage } from './cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../store-cursor.js';
 import { lazyStatement, type SqliteDatabase } from './database.js';
 import { toIso, toMs } from './instant.js';
 

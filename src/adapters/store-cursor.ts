@@ -1,10 +1,10 @@
-import { isId } from '../../domain/ids.js';
-import { StoreError } from '../../ports/store.js';
+import { isId } from '../domain/ids.js';
+import { StoreError } from '../ports/store.js';
 
 /**
- * Every list pages by id (UUIDv7, so id order is creation order): a cursor is the id of the last
- * item handed out, tagged with the list it belongs to, in base64url. Keyset pagination keeps
- * pages stable under concurrent inserts.
+ * Cursors of both Store adapters. Every list pages by id (UUIDv7, so id order is creation order):
+ * a cursor is the id of the last item handed out, tagged with the list it belongs to, in
+ * base64url. Keyset pagination keeps pages stable under concurrent inserts.
  */
 export type CursorKind = 'monitor' | 'channel' | 'incident' | 'delivery' | 'status-page';
 
