@@ -9,6 +9,7 @@
  *   npm run bench -- throughput --env UPTIME_CHECKER_CONCURRENCY=128
  *   npm run bench -- latency --latency-monitors 3000 --concurrency 32,64,4x32   # threads x per thread
  *   npm run bench -- dashboard                           # 10,000 monitors in headless Chromium: only when named
+ *   npm run bench -- distributed api                     # Kafka, PostgreSQL, Redis: only when named
  *
  * Everything listens on and talks to 127.0.0.1 only. Every process the bench starts (nginx, wrk,
  * the service) is stopped by its pid, also on failure or Ctrl-C. The results are printed as tables
@@ -19,6 +20,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runApi } from './api.js';
+import { runDistributed } from './distributed.js';
 import { dashboardRows, runDashboard } from './dashboard.js';
 import { runLatency } from './latency.js';
 import { runMemory } from './memory.js';
@@ -32,8 +35,18 @@ import { serviceMissing } from './support/service.js';
 import { wrkMissing } from './support/wrk.js';
 import { runThroughput } from './throughput.js';
 
-const FIGURES = ['startup', 'throughput', 'latency', 'memory', 'dashboard'] as const;
+const FIGURES = [
+  'startup',
+  'throughput',
+  'latency',
+  'memory',
+  'distributed',
+  'api',
+  'dashboard',
+] as const;
 type Figure = (typeof FIGURES)[number];
+/** Run when no figure is named; the others need Kafka, PostgreSQL or Redis. */
+const DEFAULT_FIGURES: readonly Figure[] = ['startup', 'throughput', 'latency', 'memory'];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -47,6 +60,12 @@ const { values, positionals } = parseArgs({
     'memory-seconds': { type: 'string', default: '70' },
     'startup-runs': { type: 'string', default: '5' },
     'dashboard-monitors': { type: 'string', default: '10000' },
+    'distributed-steps': { type: 'string', default: '1000,2000,3000' },
+    'distributed-partitions': { type: 'string', default: '12' },
+    'distributed-worker-threads': { type: 'string', default: '1' },
+    'api-monitors': { type: 'string', default: '1000' },
+    'api-seconds': { type: 'string', default: '10' },
+    'api-connections': { type: 'string', default: '32' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
@@ -78,9 +97,8 @@ if (unknown.length > 0) {
   process.stderr.write(`unknown figure ${unknown.join(', ')}; figures: ${FIGURES.join(', ')}\n`);
   process.exit(2);
 }
-// The dashboard figure needs Chromium: only when named.
 const chosen = new Set<Figure>(
-  positionals.length > 0 ? (positionals as Figure[]) : FIGURES.filter((f) => f !== 'dashboard'),
+  positionals.length > 0 ? (positionals as Figure[]) : DEFAULT_FIGURES,
 );
 
 const tmp = mkdtempSync(join(tmpdir(), 'uptime-bench-run-'));
@@ -170,6 +188,26 @@ async function main(): Promise<void> {
             }),
           ),
         }),
+      ],
+      [
+        'distributed',
+        1_800_000,
+        () =>
+          runDistributed(ctx, {
+            steps: numbers(values['distributed-steps']),
+            partitions: Number(values['distributed-partitions']),
+            workerThreads: Number(values['distributed-worker-threads']),
+          }),
+      ],
+      [
+        'api',
+        900_000,
+        () =>
+          runApi(ctx, {
+            monitors: Number(values['api-monitors']),
+            seconds: Number(values['api-seconds']),
+            connections: numbers(values['api-connections']),
+          }),
       ],
     ];
     for (const [name, limitMs, run] of plan) {
