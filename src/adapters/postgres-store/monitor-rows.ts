@@ -1,5 +1,6 @@
 import type { CheckId, IncidentId, MonitorId } from '../../domain/ids.js';
-import { MONITOR_DEFAULTS, type Monitor, type MonitorSettings } from '../../domain/monitor.js';
+import type { Monitor, MonitorSettings } from '../../domain/monitor.js';
+import { monitorFromDocument } from '../monitor-document.js';
 import type { MonitorStatus } from '../../domain/status.js';
 import type { MonitorState, StatusTransition } from '../../domain/status-machine.js';
 import { arrayLiteral } from './sql-arrays.js';
@@ -26,60 +27,8 @@ export const MONITOR_COLUMNS = 'm.id, m.created_at, m.updated_at, m.settings';
 export const STATE_COLUMNS =
   's.status, s.since, s.consecutive_failures, s.last_check_id, s.last_checked_at, s.open_incident_id, s.last_transition';
 
-/** The settings document, field by field, so that nothing but settings is stored in it. */
-export function settingsJson(m: MonitorSettings): string {
-  const settings: MonitorSettings = {
-    name: m.name,
-    type: m.type,
-    url: m.url,
-    method: m.method,
-    headers: m.headers,
-    body: m.body,
-    intervalSeconds: m.intervalSeconds,
-    timeoutSeconds: m.timeoutSeconds,
-    expectedStatus: m.expectedStatus,
-    keyword: m.keyword,
-    invertKeyword: m.invertKeyword,
-    maxLatencyMs: m.maxLatencyMs,
-    retries: m.retries,
-    retryIntervalSeconds: m.retryIntervalSeconds,
-    followRedirects: m.followRedirects,
-    verifyTls: m.verifyTls,
-    paused: m.paused,
-    notificationChannelIds: m.notificationChannelIds,
-    tags: m.tags,
-  };
-  return JSON.stringify(settings);
-}
-
-/** Settings added by later versions take their defaults in documents written before them. */
 export function monitorFromRow(row: MonitorRow): Monitor {
-  const s = row.settings;
-  const d = MONITOR_DEFAULTS;
-  return {
-    id: row.id as MonitorId,
-    name: s.name ?? '',
-    type: s.type ?? d.type,
-    url: s.url ?? '',
-    method: s.method ?? d.method,
-    headers: s.headers ?? d.headers,
-    body: s.body ?? d.body,
-    intervalSeconds: s.intervalSeconds ?? d.intervalSeconds,
-    timeoutSeconds: s.timeoutSeconds ?? d.timeoutSeconds,
-    expectedStatus: s.expectedStatus ?? d.expectedStatus,
-    keyword: s.keyword ?? d.keyword,
-    invertKeyword: s.invertKeyword ?? d.invertKeyword,
-    maxLatencyMs: s.maxLatencyMs ?? d.maxLatencyMs,
-    retries: s.retries ?? d.retries,
-    retryIntervalSeconds: s.retryIntervalSeconds ?? d.retryIntervalSeconds,
-    followRedirects: s.followRedirects ?? d.followRedirects,
-    verifyTls: s.verifyTls ?? d.verifyTls,
-    paused: s.paused ?? d.paused,
-    notificationChannelIds: s.notificationChannelIds ?? d.notificationChannelIds,
-    tags: s.tags ?? d.tags,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return monitorFromDocument(row.id, row.settings, row.created_at, row.updated_at);
 }
 
 export function stateFromRow(monitorId: MonitorId, row: StateRow): MonitorState {

@@ -1,3 +1,4 @@
+import { settingsDocument } from '../monitor-document.js';
 import type { Pool, PoolClient } from 'pg';
 import type { ChannelId, MonitorId } from '../../domain/ids.js';
 import type { Monitor } from '../../domain/monitor.js';
@@ -13,7 +14,6 @@ import {
   STATE_COLUMNS,
   STATE_UPSERT,
   monitorFromRow,
-  settingsJson,
   stateArrays,
   stateFromRow,
   stateValues,
@@ -161,7 +161,7 @@ export function createMonitorRepository(
           monitor.id,
           monitor.createdAt,
           monitor.updatedAt,
-          settingsJson(monitor),
+          settingsDocument(monitor),
           monitor.tags,
           state.status,
           state.since,
@@ -182,7 +182,7 @@ export function createMonitorRepository(
         const [updated] = await rowsOf<{ seq: number }>(client, UPDATE_SETTINGS, [
           monitor.id,
           monitor.updatedAt,
-          settingsJson(monitor),
+          settingsDocument(monitor),
         ]);
         if (updated === undefined) return false;
         await client.query({ ...REPLACE_TAGS, values: [monitor.id, monitor.tags] });
@@ -226,7 +226,7 @@ export function createMonitorRepository(
         const kept = monitor.notificationChannelIds.filter((c) => c !== id);
         await client.query({
           ...WRITE_SETTINGS,
-          values: [monitor.id, settingsJson({ ...monitor, notificationChannelIds: kept })],
+          values: [monitor.id, settingsDocument({ ...monitor, notificationChannelIds: kept })],
         });
       }
     },

@@ -1,3 +1,4 @@
+import { settingsDocument } from '../monitor-document.js';
 import type { MonitorChanged } from '../../domain/events.js';
 import type { ChannelId, MonitorId } from '../../domain/ids.js';
 import type { Monitor } from '../../domain/monitor.js';
@@ -11,7 +12,6 @@ import {
   STATE_COLUMNS,
   monitorFromRow,
   monitorParams,
-  settingsJson,
   stateFromRow,
   stateParams,
   type MonitorRow,
@@ -140,7 +140,7 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
     (monitor: Monitor, status: 'paused' | 'pending' | undefined): boolean => {
       const changed = updateSettings().run(
         toMs(monitor.updatedAt),
-        settingsJson(monitor),
+        settingsDocument(monitor),
         monitor.id,
       );
       if (changed.changes === 0) return false;
@@ -173,7 +173,10 @@ export function createMonitorRepository(db: SqliteDatabase): MonitorRepository {
       const monitor = monitorFromRow(row);
       if (!monitor.notificationChannelIds.includes(id)) continue;
       const kept = monitor.notificationChannelIds.filter((c) => c !== id);
-      writeSettings().run(settingsJson({ ...monitor, notificationChannelIds: kept }), monitor.id);
+      writeSettings().run(
+        settingsDocument({ ...monitor, notificationChannelIds: kept }),
+        monitor.id,
+      );
     }
   });
 
