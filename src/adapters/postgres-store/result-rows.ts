@@ -1,28 +1,9 @@
-import type { CheckResult, FailureKind } from '../../domain/check.js';
-import type { CheckId, MonitorId } from '../../domain/ids.js';
-import type { CheckStatus } from '../../domain/status.js';
+import type { CheckResult } from '../../domain/check.js';
+import { resultFromColumns, type ResultColumns } from '../result-columns.js';
 import { arrayLiteral, type SqlValue } from './sql-arrays.js';
 
 /** One row of `results` as read back: every field a column, so history parses no JSON. */
-export interface ResultRow {
-  readonly id: string;
-  readonly monitor_id: string;
-  readonly checked_at: string;
-  readonly status: string;
-  readonly latency_ms: number;
-  readonly http_status: number | null;
-  readonly error: string | null;
-  readonly failure_kind: string | null;
-  readonly region: string;
-  readonly dns_ms: number | null;
-  readonly connect_ms: number | null;
-  readonly tls_ms: number | null;
-  readonly ttfb_ms: number | null;
-  readonly total_ms: number;
-  readonly tls_valid_to: string | null;
-  readonly tls_days_left: number | null;
-  readonly tls_issuer: string | null;
-}
+export type ResultRow = ResultColumns<string>;
 
 /**
  * PostgreSQL text cannot hold U+0000. A result is data about someone else's server and must
@@ -77,26 +58,5 @@ export const RESULT_SELECT = [
 ].join(', ');
 
 export function resultFromRow(row: ResultRow): CheckResult {
-  return {
-    id: row.id as CheckId,
-    monitorId: row.monitor_id as MonitorId,
-    checkedAt: row.checked_at,
-    status: row.status as CheckStatus,
-    latencyMs: row.latency_ms,
-    httpStatus: row.http_status,
-    error: row.error,
-    failureKind: row.failure_kind as FailureKind | null,
-    region: row.region,
-    timings: {
-      dnsMs: row.dns_ms,
-      connectMs: row.connect_ms,
-      tlsMs: row.tls_ms,
-      ttfbMs: row.ttfb_ms,
-      totalMs: row.total_ms,
-    },
-    tls:
-      row.tls_valid_to === null
-        ? null
-        : { validTo: row.tls_valid_to, daysLeft: row.tls_days_left ?? 0, issuer: row.tls_issuer },
-  };
+  return resultFromColumns(row, row.checked_at);
 }
